@@ -18,7 +18,9 @@ from charset_normalizer.md import mess_ratio
 # short Cyrillic text is unreliable (koi8-r bodies come out as shift_jis).
 CANDIDATES = ("utf_8", "cp1251", "koi8_r", "koi8_u", "kz1048", "cp866", "iso8859_5", "mac_cyrillic", "cp1252")
 # A declared charset is believed unless its text reads this much worse than the best candidate's.
-MISLABEL_MARGIN = 0.15
+MISLABEL_MARGIN = 0.05
+_GARBAGE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _SINGLE_BYTE_LATIN = {"ascii", "latin_1", "iso8859_1", "cp1252", "iso8859_15"}
 
 
@@ -62,8 +64,7 @@ def garbage_ratio(text: str) -> float:
     """Share of characters that are replacement characters or stray control codes."""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
-    return bad / len(text)
+    return len(_GARBAGE.findall(text)) / len(text)
 
 
 def _try_decode(data: bytes, codec: str) -> str | None:
@@ -129,7 +130,7 @@ def decode_header(raw: str) -> str:
 
 
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
+    return not value.isascii() and _SURROGATE.search(value) is not None
 
 
 _FOLD = re.compile(r"\r?\n[ \t]+")

@@ -13,12 +13,45 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html
 
-_SKIP = frozenset({"script", "style", "head", "title", "meta", "template", "noscript", "svg", "object", "iframe"})
+_SKIP = frozenset(
+    {"script", "style", "head", "title", "meta", "template", "noscript", "svg", "object", "iframe"}
+)
 _BLOCK = frozenset(
     {
-        "p", "div", "li", "tr", "table", "ul", "ol", "section", "article", "header", "footer", "pre",
-        "hr", "address", "dl", "dt", "dd", "blockquote", "form", "fieldset", "h1", "h2", "h3", "h4",
-        "h5", "h6", "center", "main", "nav", "aside", "figure", "figcaption", "details", "summary",
+        "p",
+        "div",
+        "li",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "pre",
+        "hr",
+        "address",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "form",
+        "fieldset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "center",
+        "main",
+        "nav",
+        "aside",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
     }
 )
 _QUOTE_CLASSES = frozenset({"gmail_quote", "yahoo_quoted", "protonmail_quote", "moz-forward-container"})
@@ -103,10 +136,7 @@ def _render(root: etree._Element) -> str:
     skipping = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else None
-        if event == "start":
-            skipping = _on_start(out, el, tag, skipping)
-        else:
-            skipping = _on_end(out, el, tag, skipping)
+        skipping = _on_start(out, el, tag, skipping) if event == "start" else _on_end(out, el, tag, skipping)
     return out.result()
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 
 from inboxbot.core.addresses import normalize_address
@@ -26,10 +28,23 @@ from inboxbot.core.quotes import ReplyParts, split_reply
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 _FATAL_STRUCTURE_DEFECTS = frozenset({"StartBoundaryNotFoundDefect", "NoBoundaryInMultipartDefect"})
-_BASE64_DEFECTS = frozenset({"InvalidBase64CharactersDefect", "InvalidBase64PaddingDefect",
-                             "InvalidBase64LengthDefect"})
+_BASE64_DEFECTS = frozenset(
+    {"InvalidBase64CharactersDefect", "InvalidBase64PaddingDefect", "InvalidBase64LengthDefect"}
+)
 # Share of replacement characters above which decoded text is considered unreadable.
 MAX_GARBAGE_RATIO = 0.2
+
+
+class _CachingHeaderRegistry(HeaderRegistry):
+    """The modern policy's header parsing, memoised: the same Content-Type values recur in every mail,
+    and parsing them again on each access is most of the cost of reading a mail."""
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019  (one registry lives for the whole process)
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+POLICY = email.policy.default.clone(header_factory=_CachingHeaderRegistry())
 
 
 class UnreadableMail(Exception):
@@ -108,7 +123,7 @@ def parse_mail(raw: bytes, limits: ParseLimits | None = None) -> ParsedMail:
     limits = limits or ParseLimits()
     _check_sizes(raw, limits)
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(raw, policy=POLICY)
         return _build(raw, message, limits)
     except UnreadableMail:
         raise
@@ -124,7 +139,9 @@ def _check_sizes(raw: bytes, limits: ParseLimits) -> None:
         size = "more than " + str(limits.max_header_bytes) if end < 0 else str(end)
         if end < 0 and len(raw) <= limits.max_header_bytes:
             return  # a mail that is all headers and no body is fine
-        raise UnreadableMail(f"header section of {size} bytes exceeds the {limits.max_header_bytes}-byte limit")
+        raise UnreadableMail(
+            f"header section of {size} bytes exceeds the {limits.max_header_bytes}-byte limit"
+        )
 
 
 def _header_end(raw: bytes, window: int) -> int:
@@ -281,16 +298,15 @@ def _own_parts(message: Message) -> Iterator[Message]:
         if part.is_multipart():
             payload = part.get_payload()
             if isinstance(payload, list):
-                stack.extend(reversed(payload))
+                stack.extend(p for p in reversed(payload) if isinstance(p, Message))
             continue
         yield part
 
 
 def _decode_text_part(part: Message) -> str:
-    names = {type(d).__name__ for d in part.defects}
-    payload = part.get_payload(decode=True)
+    payload = part.get_payload(decode=True)  # records base64 defects on the part as it decodes
     data = payload if isinstance(payload, bytes) else b""
-    if names & _BASE64_DEFECTS:
+    if {type(d).__name__ for d in part.defects} & _BASE64_DEFECTS:
         raise UnreadableMail(f"undecodable base64 in the {part.get_content_type()} body")
     text = decode_bytes(data, part.get_content_charset())
     if garbage_ratio(text) > MAX_GARBAGE_RATIO:

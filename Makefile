@@ -1,0 +1,70 @@
+# inboxbot — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CORPUS ?= tests/data/corpus-dev
+
+.PHONY: help install system-deps demo test unit integration e2e lint format eval bench clean
+
+help:
+	@echo "make demo         install, then run the main job on the bundled sample mailbox (no servers needed)"
+	@echo "make test         install everything (Debian packages too), lint, and run the whole test suite"
+	@echo "make unit | integration | e2e   one tier of the suite"
+	@echo "make lint         ruff and mypy"
+	@echo "make eval CORPUS=DIR   classifier precision/recall on a folder of .eml files with labels.json"
+	@echo "make bench        speed and memory benchmarks"
+
+$(STAMP): pyproject.toml
+	bash scripts/install-system-deps.sh venv
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/install-system-deps.sh test
+
+# The embedded defaults: Maildir var/maildir, SQLite var/inboxbot.db, outgoing mail to var/outbox/.
+demo: $(STAMP)
+	rm -rf var/maildir var/outbox var/inboxbot.db var/inboxbot.db-wal var/inboxbot.db-shm
+	mkdir -p var
+	cp -r samples/maildir var/maildir
+	$(BIN)/inboxbot db upgrade
+	$(BIN)/inboxbot run-once
+	$(BIN)/inboxbot tickets list --status all
+	@echo "Acknowledgements are in var/outbox/. Look closer: $(BIN)/inboxbot tickets show HB-$$(date +%Y)-000001"
+
+test: system-deps $(STAMP) lint
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+integration: system-deps $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+e2e: system-deps $(STAMP)
+	$(BIN)/pytest -q tests/e2e
+
+lint: $(STAMP)
+	$(BIN)/ruff check inboxbot tests bench
+	$(BIN)/ruff format --check inboxbot tests bench
+	$(BIN)/mypy inboxbot
+
+format: $(STAMP)
+	$(BIN)/ruff format inboxbot tests bench
+	$(BIN)/ruff check --fix inboxbot tests bench
+
+eval: $(STAMP)
+	$(PY) -m inboxbot.evaluate $(CORPUS)
+
+bench: $(STAMP)
+	$(PY) bench/classify_bench.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

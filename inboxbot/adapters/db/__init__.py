@@ -1,0 +1,1 @@
+"""Storage adapter: SQLModel tables, Alembic migrations and the transactional store."""

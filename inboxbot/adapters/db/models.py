@@ -1,0 +1,129 @@
+"""The tables. The schema itself is owned by the Alembic migrations next to this module."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from inboxbot.adapters.db.types import UTCDateTime
+
+
+def _when(*, index: bool = False, nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, index=index, nullable=nullable)
+
+
+class MailboxState(SQLModel, table=True):
+    """Where reading stopped in one IMAP folder: its UIDVALIDITY and the last UID committed."""
+
+    __tablename__ = "mailbox_state"
+
+    folder: str = Field(primary_key=True, max_length=255)
+    uidvalidity: int
+    last_uid: int = 0
+    updated_at: datetime = _when()
+
+
+class TicketCounter(SQLModel, table=True):
+    """The last ticket sequence number handed out per year (HB-2026-000123)."""
+
+    __tablename__ = "ticket_counter"
+
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=32, unique=True)
+    status: str = Field(max_length=16, index=True)
+    category: str = Field(max_length=32)
+    intents: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    language: str = Field(max_length=8)
+    needs_review: bool = False
+    confidence: float = 1.0
+    evidence: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
+    sender: str = Field(max_length=320, index=True)
+    sender_name: str = Field(default="", max_length=255)
+    subject: str = Field(default="")
+    message_id: str | None = Field(default=None, max_length=998)
+    received_at: datetime = _when()
+    due_at: datetime = _when(index=True)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    resolved_at: datetime | None = _when(nullable=True)
+
+
+class TicketEvent(SQLModel, table=True):
+    """The ticket's audit trail: who did what, when."""
+
+    __tablename__ = "ticket_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = _when()
+    actor: str = Field(max_length=64)
+    kind: str = Field(max_length=64)
+    detail: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Message(SQLModel, table=True):
+    """Every inbound mail inboxbot has taken in, whatever became of it."""
+
+    __tablename__ = "message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=1100, unique=True)
+    message_id: str | None = Field(default=None, max_length=998, index=True)
+    digest: str = Field(max_length=64, index=True)
+    source: str = Field(max_length=255)
+    source_ref: str = Field(default="", max_length=255)
+    received_at: datetime = _when()
+    processed_at: datetime = _when()
+    sender: str = Field(default="", max_length=320)
+    subject: str = Field(default="")
+    outcome: str = Field(max_length=32, index=True)
+    classification: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    quarantine_reason: str | None = None
+    attachments: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    size: int = 0
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+
+
+class MessageRaw(SQLModel, table=True):
+    """The raw bytes of an inbound mail, kept for audit, apart so listings never load them."""
+
+    __tablename__ = "message_raw"
+
+    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class OutboxMail(SQLModel, table=True):
+    """A mail to send, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient_created", "recipient", "created_at"),
+        UniqueConstraint("message_id", name="uq_outbox_message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    kind: str = Field(max_length=32)
+    message_id: str = Field(max_length=998)
+    mail_from: str = Field(max_length=320)
+    recipient: str = Field(max_length=320)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    locked_until: datetime | None = _when(nullable=True)
+    last_error: str | None = None
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)

@@ -1,0 +1,229 @@
+"""The transactional store: one :class:`Tx` per unit of work, committed whole or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from inboxbot.adapters.db.models import (
+    MailboxState,
+    Message,
+    MessageRaw,
+    OutboxMail,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
+
+__all__ = ["DuplicateError", "Store", "Tx", "make_engine", "normalize_url"]
+
+
+class DuplicateError(Exception):
+    """Another worker (or an earlier run) already committed the same mail."""
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator chose."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgres", "postgresql"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # a commit must survive power loss: the mail leaves the inbox
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield Tx(session)
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise DuplicateError(str(exc.orig)) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class Tx:
+    """Queries and writes inside one transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    # -- inbound mail -------------------------------------------------------------------------
+    def message_by_dedupe_key(self, key: str) -> Message | None:
+        return self.session.scalars(select(Message).where(col(Message.dedupe_key) == key)).first()
+
+    def add_message(self, message: Message, raw: bytes | None) -> Message:
+        self.session.add(message)
+        self.session.flush()
+        if raw is not None and message.id is not None:
+            self.session.add(MessageRaw(message_id=message.id, raw=raw))
+        return message
+
+    def raw_message(self, message_id: int) -> bytes | None:
+        row = self.session.get(MessageRaw, message_id)
+        return row.raw if row else None
+
+    def messages_of(self, ticket_id: int) -> Sequence[Message]:
+        stmt = select(Message).where(col(Message.ticket_id) == ticket_id).order_by(col(Message.received_at))
+        return self.session.scalars(stmt).all()
+
+    # -- tickets --------------------------------------------------------------------------------
+    def next_ticket_sequence(self, year: int) -> int:
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(TicketCounter)
+            .values(year=year, last=1)
+            .on_conflict_do_update(index_elements=["year"], set_={"last": col(TicketCounter.last) + 1})
+            .returning(col(TicketCounter.last))
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
+    def add_ticket(self, ticket: Ticket) -> Ticket:
+        self.session.add(ticket)
+        self.session.flush()
+        return ticket
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        return self.session.get(Ticket, ticket_id)
+
+    def ticket_by_number(self, number: str) -> Ticket | None:
+        return self.session.scalars(select(Ticket).where(col(Ticket.number) == number)).first()
+
+    def ticket_for_thread(self, message_ids: Sequence[str]) -> Ticket | None:
+        """The ticket one of ``message_ids`` belongs to: a mail we sent for it, or one it received."""
+        if not message_ids:
+            return None
+        ids = list(message_ids)
+        sent = select(col(OutboxMail.ticket_id)).where(
+            col(OutboxMail.message_id).in_(ids), col(OutboxMail.ticket_id).is_not(None)
+        )
+        got = select(col(Message.ticket_id)).where(
+            col(Message.message_id).in_(ids), col(Message.ticket_id).is_not(None)
+        )
+        ticket_id = (
+            self.session.execute(sent.limit(1)).scalar() or self.session.execute(got.limit(1)).scalar()
+        )
+        return self.session.get(Ticket, ticket_id) if ticket_id else None
+
+    def tickets(self, statuses: Sequence[str] | None = None, limit: int | None = None) -> Sequence[Ticket]:
+        stmt = select(Ticket).order_by(col(Ticket.received_at), col(Ticket.id))
+        if statuses:
+            stmt = stmt.where(col(Ticket.status).in_(list(statuses)))
+        if limit:
+            stmt = stmt.limit(limit)
+        return self.session.scalars(stmt).all()
+
+    def add_event(self, ticket_id: int, at: datetime, actor: str, kind: str, detail: dict[str, Any]) -> None:
+        self.session.add(TicketEvent(ticket_id=ticket_id, at=at, actor=actor, kind=kind, detail=detail))
+
+    def events_of(self, ticket_id: int) -> Sequence[TicketEvent]:
+        stmt = (
+            select(TicketEvent)
+            .where(col(TicketEvent.ticket_id) == ticket_id)
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        )
+        return self.session.scalars(stmt).all()
+
+    # -- outbox ---------------------------------------------------------------------------------
+    def enqueue(self, mail: OutboxMail) -> OutboxMail:
+        self.session.add(mail)
+        self.session.flush()
+        return mail
+
+    def replies_sent_since(self, recipient: str, since: datetime) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(OutboxMail)
+            .where(col(OutboxMail.recipient) == recipient, col(OutboxMail.created_at) >= since)
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
+    def claim_due_mail(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMail]:
+        """Lease up to ``limit`` due mails to this worker; another worker skips them until the lease ends."""
+        due = (
+            select(col(OutboxMail.id))
+            .where(
+                col(OutboxMail.status) == "pending",
+                col(OutboxMail.next_attempt_at) <= now,
+                or_(col(OutboxMail.locked_until).is_(None), col(OutboxMail.locked_until) < now),
+            )
+            .order_by(col(OutboxMail.next_attempt_at), col(OutboxMail.id))
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(self.session.execute(due).scalars())
+        if not ids:
+            return []
+        self.session.execute(
+            update(OutboxMail).where(col(OutboxMail.id).in_(ids)).values(locked_until=lease_until)
+        )
+        stmt = select(OutboxMail).where(col(OutboxMail.id).in_(ids)).order_by(col(OutboxMail.id))
+        return list(self.session.scalars(stmt))
+
+    def outbox_mail(self, mail_id: int) -> OutboxMail | None:
+        return self.session.get(OutboxMail, mail_id)
+
+    def outbox_of(self, ticket_id: int) -> Sequence[OutboxMail]:
+        stmt = select(OutboxMail).where(col(OutboxMail.ticket_id) == ticket_id).order_by(col(OutboxMail.id))
+        return self.session.scalars(stmt).all()
+
+    # -- mailbox cursor -------------------------------------------------------------------------
+    def cursor(self, folder: str) -> MailboxState | None:
+        return self.session.get(MailboxState, folder)
+
+    def advance_cursor(self, folder: str, uidvalidity: int, uid: int, now: datetime) -> None:
+        state = self.session.get(MailboxState, folder)
+        if state is None:
+            self.session.add(
+                MailboxState(folder=folder, uidvalidity=uidvalidity, last_uid=uid, updated_at=now)
+            )
+            return
+        if state.uidvalidity != uidvalidity:
+            state.uidvalidity, state.last_uid = uidvalidity, uid
+        else:
+            state.last_uid = max(state.last_uid, uid)
+        state.updated_at = now

@@ -1,0 +1,207 @@
+"""The inbox over IMAP (imapclient): TLS verified by default, UIDVALIDITY tracked, batched fetches.
+
+Reading never changes a mail (``BODY.PEEK[]``). A mail is moved out of the inbox only when the caller
+settles it, which it does after the mail's effects are committed; moves are grouped per batch and use
+MOVE when the server has it, else COPY + ``\\Deleted`` + (UID) EXPUNGE.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from inboxbot.adapters.network import one_line, tls_context
+from inboxbot.config import ImapSettings
+from inboxbot.service.intake import Cursor, Destination, Inbound
+from inboxbot.service.ports import CursorLookup, MailSourceError
+
+log = structlog.get_logger("inboxbot.imap")
+
+_NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
+
+
+class ImapMailbox:
+    def __init__(
+        self, settings: ImapSettings, folders: Mapping[Destination, str], max_message_bytes: int
+    ) -> None:
+        self.settings = settings
+        self.folders = dict(folders)
+        self.max_message_bytes = max_message_bytes
+        self.name = f"imap:{settings.folder}"
+        self._client: IMAPClient | None = None
+        self._pending: dict[Destination, list[int]] = {}
+
+    # -- connection -----------------------------------------------------------------------------
+    def connect(self) -> ImapMailbox:
+        s = self.settings
+        if not s.host:
+            raise MailSourceError("imap.host is not set (INBOXBOT_IMAP__HOST)")
+        try:
+            self._client = self._login()
+            for folder in self.folders.values():
+                if not self._client.folder_exists(folder):
+                    self._client.create_folder(folder)
+                    log.info("imap.folder_created", folder=folder)
+        except LoginError as exc:
+            raise MailSourceError(f"IMAP login to {s.host}:{s.port} refused for the configured user") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise MailSourceError(
+                f"IMAP server {s.host}:{s.port} failed TLS verification: {exc.verify_message}"
+            ) from exc
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP server {s.host}:{s.port} unreachable: {one_line(exc)}") from exc
+        return self
+
+    def _login(self) -> IMAPClient:
+        s = self.settings
+        context = tls_context(str(s.ca_file) if s.ca_file else None)
+        client = IMAPClient(
+            s.host, port=s.port, ssl=s.security == "ssl", ssl_context=context, timeout=s.timeout_seconds
+        )
+        client.normalise_times = False  # keep INTERNALDATE's own zone; we convert to UTC
+        if s.security == "starttls":
+            client.starttls(context)
+        client.login(s.username, s.password.get_secret_value())
+        return client
+
+    @property
+    def client(self) -> IMAPClient:
+        if self._client is None:
+            self.connect()
+        assert self._client is not None
+        return self._client
+
+    def close(self) -> None:
+        if self._client is None:
+            return
+        with contextlib.suppress(_NETWORK_ERRORS):
+            self._client.logout()
+        self._client = None
+
+    # -- reading --------------------------------------------------------------------------------
+    def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:
+        folder = self.settings.folder
+        try:
+            uidvalidity = self._select(folder)
+            uids = sorted(self.client.search("ALL"))
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP folder {folder!r} unusable: {one_line(exc)}") from exc
+        self._note_cursor(folder, uidvalidity, uids, cursor(folder))
+        size = self.settings.batch_size
+        for start in range(0, len(uids), size):
+            batch = uids[start : start + size]
+            yield from self._fetch_batch(folder, uidvalidity, batch)
+            self.flush()
+
+    def _select(self, folder: str) -> int:
+        info = self.client.select_folder(folder)
+        return int(info[b"UIDVALIDITY"])
+
+    @staticmethod
+    def _note_cursor(folder: str, uidvalidity: int, uids: list[int], stored: tuple[int, int] | None) -> None:
+        if stored is None:
+            log.info("imap.folder_first_read", folder=folder, waiting=len(uids))
+            return
+        known_validity, last_uid = stored
+        if known_validity != uidvalidity:
+            log.warning(
+                "imap.uidvalidity_changed",
+                folder=folder,
+                old=known_validity,
+                new=uidvalidity,
+                note="every waiting mail is read again; duplicates are recognised by Message-ID",
+            )
+            return
+        leftovers = sum(1 for uid in uids if uid <= last_uid)
+        log.info(
+            "imap.folder_read",
+            folder=folder,
+            waiting=len(uids),
+            new=len(uids) - leftovers,
+            leftovers=leftovers,
+        )
+
+    def _fetch_batch(self, folder: str, uidvalidity: int, batch: list[int]) -> Iterator[Inbound]:
+        try:
+            meta = self.client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
+            small = [
+                uid
+                for uid in batch
+                if int(meta.get(uid, {}).get(b"RFC822.SIZE", 0)) <= self.max_message_bytes
+            ]
+            large = [uid for uid in batch if uid in meta and uid not in small]
+            bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+            heads = self.client.fetch(large, ["BODY.PEEK[HEADER]"]) if large else {}
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP fetch from {folder!r} failed: {one_line(exc)}") from exc
+        for uid in batch:
+            if uid not in meta:
+                continue  # expunged by someone else meanwhile
+            raw, declared = _raw_of(uid, bodies, heads, meta)
+            if raw is None:
+                continue
+            yield Inbound(
+                raw=raw,
+                received_at=_utc(meta[uid].get(b"INTERNALDATE")),
+                source=self.name,
+                ref=f"{uidvalidity}:{uid}",
+                cursor=Cursor(folder, uidvalidity, uid),
+                declared_size=declared,
+            )
+
+    # -- settling -------------------------------------------------------------------------------
+    def settle(self, inbound: Inbound, destination: Destination) -> None:
+        assert inbound.cursor is not None
+        self._pending.setdefault(destination, []).append(inbound.cursor.uid)
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        for destination, uids in pending.items():
+            self._move(uids, self.folders[destination])
+
+    def _move(self, uids: list[int], folder: str) -> None:
+        client = self.client
+        try:
+            if client.has_capability("MOVE"):
+                client.move(uids, folder)
+            else:
+                client.copy(uids, folder)
+                client.delete_messages(uids)
+                if client.has_capability("UIDPLUS"):
+                    client.uid_expunge(uids)
+                else:
+                    client.expunge()
+        except _NETWORK_ERRORS as exc:
+            # Committed already: the next run sees these mails again, recognises them and moves them then.
+            raise MailSourceError(
+                f"IMAP move of {len(uids)} mail(s) to {folder!r} failed: {one_line(exc)}"
+            ) from exc
+
+
+def _raw_of(
+    uid: int,
+    bodies: dict[int, dict[bytes, Any]],
+    heads: dict[int, dict[bytes, Any]],
+    meta: dict[int, dict[bytes, Any]],
+) -> tuple[bytes | None, int | None]:
+    if uid in bodies:
+        raw = bodies[uid].get(b"BODY[]")
+        return (bytes(raw) if raw is not None else None), None
+    if uid in heads:
+        raw = heads[uid].get(b"BODY[HEADER]")
+        return (bytes(raw) if raw is not None else b""), int(meta[uid].get(b"RFC822.SIZE", 0))
+    return None, None
+
+
+def _utc(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return datetime.now(UTC)

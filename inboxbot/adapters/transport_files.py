@@ -1,0 +1,38 @@
+"""The ``files:`` transport: each outgoing mail becomes an ``.eml`` file (development and the demo)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from inboxbot.service.ports import DeliveryResult, DeliveryStatus, OutgoingMail, TransportUnavailable
+
+
+class FileTransport:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.name = f"files:{directory}"
+
+    def deliver(self, mails: list[OutgoingMail]) -> list[DeliveryResult]:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TransportUnavailable(
+                f"outbox directory {self.directory} is not usable: {exc.strerror}"
+            ) from exc
+        return [self._write(mail) for mail in mails]
+
+    def _write(self, mail: OutgoingMail) -> DeliveryResult:
+        # One file name per outbox row: delivering the same row again overwrites, never duplicates.
+        target = self.directory / f"{mail.id:08d}.eml"
+        try:
+            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".eml")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(mail.raw)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+        except OSError as exc:
+            return DeliveryResult(mail.id, DeliveryStatus.TRANSIENT, f"cannot write {target}: {exc.strerror}")
+        return DeliveryResult(mail.id, DeliveryStatus.SENT, str(target))

@@ -1,0 +1,68 @@
+"""Top-level commands: run-once, run, check, classify, and the command groups."""
+
+from __future__ import annotations
+
+import click
+
+from inboxbot import __version__
+from inboxbot.adapters.db.schema import require_current
+from inboxbot.cli.classify_cmd import classify_command
+from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
+from inboxbot.cli.db_cmd import db_group
+from inboxbot.cli.tickets_cmd import tickets_group
+from inboxbot.service.scheduler import run_forever
+from inboxbot.service.worker import CycleReport
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config",
+    metavar="PATH",
+    envvar="INBOXBOT_CONFIG",
+    default=None,
+    help="TOML configuration file (default: config/inboxbot.toml when present).",
+)
+@click.version_option(__version__, prog_name="inboxbot")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """inboxbot: turns the mail in the support inbox into tickets and acknowledgements."""
+    ctx.obj = CliState(config=config)
+
+
+@cli.command("run-once")
+@pass_state
+def run_once(state: CliState) -> None:
+    """One full cycle: fetch new mail, process it, deliver the outbox, run due work."""
+    with application(state) as app:
+        require_current(app.store.engine)
+        report = app.worker.run_once()
+    click.echo(summary(report))
+    if report.delivery.unavailable:
+        fail(f"outbox not delivered: {report.delivery.unavailable}", EXIT_UNAVAILABLE)
+
+
+@cli.command("run")
+@pass_state
+def run(state: CliState) -> None:
+    """The long-running worker: polls the inbox and delivers the outbox on a schedule."""
+    with application(state) as app:
+        require_current(app.store.engine)
+        run_forever(app)
+
+
+def summary(report: CycleReport) -> str:
+    poll, sent = report.poll, report.delivery
+    parts = [f"{count} {outcome.value.replace('_', ' ')}" for outcome, count in sorted(poll.outcomes.items())]
+    mails = f"{poll.total} mail(s)" + (f": {', '.join(parts)}" if parts else "")
+    outbox = f"outbox: {sent.sent} sent, {sent.retrying} to retry, {sent.failed} failed"
+    return f"inboxbot: {mails}; {outbox}"
+
+
+cli.add_command(classify_command)
+cli.add_command(tickets_group)
+cli.add_command(db_group)
+
+
+def main() -> None:
+    cli(prog_name="inboxbot")

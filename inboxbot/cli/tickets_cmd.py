@@ -1,0 +1,198 @@
+"""``inboxbot tickets``: list, show and resolve tickets."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from inboxbot.adapters.db.models import Ticket
+from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.core.tickets import TicketStatus
+from inboxbot.service.staff import TicketFile, TicketNotFound, list_tickets, resolve_ticket, ticket_file
+
+STATUS_CHOICES = [s.value for s in TicketStatus] + ["all"]
+
+
+@click.group("tickets")
+def tickets_group() -> None:
+    """Review and act on tickets."""
+
+
+@tickets_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of a table.")
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_CHOICES),
+    default=None,
+    help="Only this status; 'all' for every ticket (default: every ticket not resolved).",
+)
+@pass_state
+def list_command(state: CliState, as_json: bool, status: str | None) -> None:
+    """List tickets, oldest first."""
+    with application(state) as app:
+        tickets = list_tickets(app.store, status)
+    if as_json:
+        click.echo(json.dumps([ticket_dict(t) for t in tickets], ensure_ascii=False, indent=2))
+        return
+    zone = ZoneInfo(state.settings.tickets.timezone)
+    Console().print(tickets_table(tickets, zone))
+
+
+@tickets_group.command("show")
+@click.argument("ident", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@pass_state
+def show_command(state: CliState, ident: str, as_json: bool) -> None:
+    """Show a ticket (by number or id) with its evidence, messages, mails and event log."""
+    with application(state) as app:
+        try:
+            record = ticket_file(app.store, ident)
+        except TicketNotFound as exc:
+            fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(file_dict(record), ensure_ascii=False, indent=2))
+        return
+    print_file(Console(), record, ZoneInfo(state.settings.tickets.timezone))
+
+
+@tickets_group.command("resolve")
+@click.argument("ident", metavar="ID")
+@click.option("--note", required=True, help="What was done; kept in the ticket's event log.")
+@click.option("--by", "actor", default=None, help="Who resolves it (default: the current user).")
+@pass_state
+def resolve_command(state: CliState, ident: str, note: str, actor: str | None) -> None:
+    """Resolve a ticket with a note."""
+    if not note.strip():
+        fail("--note must say what was done")
+    who = f"staff:{actor or getpass.getuser()}"
+    with application(state) as app:
+        try:
+            ticket, changed = resolve_ticket(app.store, ident, note=note.strip(), actor=who, clock=app.clock)
+        except TicketNotFound as exc:
+            fail(str(exc))
+    click.echo(f"{ticket.number} resolved" if changed else f"{ticket.number} was already resolved")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "category": ticket.category,
+        "intents": list(ticket.intents),
+        "language": ticket.language,
+        "needs_review": ticket.needs_review,
+        "confidence": ticket.confidence,
+        "sender": ticket.sender,
+        "sender_name": ticket.sender_name,
+        "subject": ticket.subject,
+        "message_id": ticket.message_id,
+        "received_at": _iso(ticket.received_at),
+        "due_at": _iso(ticket.due_at),
+        "created_at": _iso(ticket.created_at),
+        "updated_at": _iso(ticket.updated_at),
+        "resolved_at": _iso(ticket.resolved_at),
+    }
+
+
+def file_dict(record: TicketFile) -> dict[str, Any]:
+    return {
+        **ticket_dict(record.ticket),
+        "evidence": list(record.ticket.evidence),
+        "events": [
+            {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in record.events
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "outcome": m.outcome,
+                "message_id": m.message_id,
+                "sender": m.sender,
+                "subject": m.subject,
+                "received_at": _iso(m.received_at),
+                "size": m.size,
+                "attachments": m.attachments,
+            }
+            for m in record.messages
+        ],
+        "outbox": [
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "status": o.status,
+                "recipient": o.recipient,
+                "message_id": o.message_id,
+                "attempts": o.attempts,
+                "sent_at": _iso(o.sent_at),
+                "last_error": o.last_error,
+            }
+            for o in record.outbox
+        ],
+    }
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def tickets_table(tickets: Any, zone: ZoneInfo) -> Table:
+    table = Table(title=f"{len(tickets)} ticket(s), times in {zone.key}")
+    for column in ("Number", "Status", "Intents", "Lang", "Sender", "Subject", "Received", "Due"):
+        table.add_column(column, overflow="fold" if column in {"Subject", "Intents"} else "ellipsis")
+    for t in tickets:
+        status = t.status + (" (review)" if t.needs_review else "")
+        table.add_row(
+            t.number,
+            status,
+            ", ".join(t.intents),
+            t.language,
+            t.sender,
+            t.subject[:60],
+            _local(t.received_at, zone),
+            _local(t.due_at, zone),
+        )
+    return table
+
+
+def print_file(console: Console, record: TicketFile, zone: ZoneInfo) -> None:
+    t = record.ticket
+    console.print(f"[bold]{t.number}[/bold]  {t.status}{'  NEEDS REVIEW' if t.needs_review else ''}")
+    console.print(f"From:      {t.sender_name} <{t.sender}>", markup=False)
+    console.print(f"Subject:   {t.subject}", markup=False)
+    console.print(
+        f"Intents:   {', '.join(t.intents)}  (category {t.category}, language {t.language}, "
+        f"confidence {t.confidence:.2f})",
+        markup=False,
+    )
+    console.print(
+        f"Received:  {_local(t.received_at, zone)}   Due: {_local(t.due_at, zone)}   "
+        f"Resolved: {_local(t.resolved_at, zone) or '-'}"
+    )
+    console.print("Evidence:")
+    for e in t.evidence:
+        console.print(f'  - {e["intent"]}: rule {e["rule"]} in {e["where"]}: "{e["words"]}"', markup=False)
+    console.print("Events:")
+    for event in record.events:
+        detail = {k: v for k, v in event.detail.items() if k != "evidence"}
+        console.print(
+            f"  {_local(event.at, zone)}  {event.actor:<16} {event.kind:<16} "
+            f"{json.dumps(detail, ensure_ascii=False)}",
+            markup=False,
+        )
+    console.print("Mails sent:")
+    for mail in record.outbox:
+        console.print(
+            f"  {mail.kind:<8} to {mail.recipient}: {mail.status} after {mail.attempts} attempt(s)"
+            + (f" ({mail.last_error})" if mail.last_error else ""),
+            markup=False,
+        )

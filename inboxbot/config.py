@@ -1,0 +1,254 @@
+"""Settings: embedded defaults, then a TOML file, then ``INBOXBOT_*`` environment variables.
+
+Read and validated once at start (see :mod:`inboxbot.bootstrap`); an invalid value is refused with the
+offending key named, both as a dotted path and as its environment variable. Secrets (passwords, a
+database URL with a password) are accepted only from the environment, never from the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_CONFIG_PATH = Path("config/inboxbot.toml")
+ENV_PREFIX = "INBOXBOT_"
+_SECRET_KEYS = {("imap", "password"), ("smtp", "password")}
+
+Security = Literal["ssl", "starttls", "none"]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and says why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MailboxSettings(_Section):
+    address: str = "hello@1texno.kz"
+    aliases: tuple[str, ...] = ()
+    display_name: str = "ONETEXNO"
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value.count("@") != 1:
+            raise ValueError("must be an e-mail address")
+        return value.strip().lower()
+
+
+class ImapSettings(_Section):
+    host: str = ""
+    port: int = Field(993, ge=1, le=65535)
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    security: Security = "ssl"
+    ca_file: Path | None = None
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    automated_folder: str = "Automated"
+    quarantine_folder: str = "Quarantine"
+    batch_size: int = Field(50, ge=1, le=1000)
+    timeout_seconds: float = Field(30.0, gt=0)
+
+    @field_validator("processed_folder", "automated_folder", "quarantine_folder", "folder")
+    @classmethod
+    def _folder(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name a folder")
+        return value
+
+
+class SmtpSettings(_Section):
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    security: Security = "starttls"
+    ca_file: Path | None = None
+    timeout_seconds: float = Field(30.0, gt=0)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/inboxbot.db"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme.split("+")[0]
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+
+class TicketSettings(_Section):
+    prefix: str = Field("HB", pattern=r"^[A-Z]{1,8}$")
+    timezone: str = "Asia/Almaty"
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class AckSettings(_Section):
+    enabled: bool = True
+    max_per_sender_per_day: int = Field(3, ge=0)
+    default_language: Literal["ru", "kk", "en"] = "ru"
+
+
+class SlaSettings(_Section):
+    deadline_hours: float = Field(24.0, gt=0)
+
+
+class OutboxSettings(_Section):
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(60.0, ge=0)
+    max_backoff_seconds: float = Field(3600.0, ge=0)
+    batch_size: int = Field(100, ge=1)
+
+
+class WorkerSettings(_Section):
+    poll_interval_seconds: float = Field(60.0, gt=0)
+    outbox_interval_seconds: float = Field(15.0, gt=0)
+
+
+class LimitSettings(_Section):
+    max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(256 * 1024, ge=1024)
+
+
+class LoggingSettings(_Section):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["auto", "json", "console"] = "auto"
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True, case_sensitive=False
+    )
+
+    source: str = "maildir:var/maildir"
+    transport: str = "files:var/outbox"
+    mailbox: MailboxSettings = MailboxSettings()
+    imap: ImapSettings = ImapSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    tickets: TicketSettings = TicketSettings()
+    acks: AckSettings = AckSettings()
+    sla: SlaSettings = SlaSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    worker: WorkerSettings = WorkerSettings()
+    limits: LimitSettings = LimitSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        if value == "imap" or (value.startswith("maildir:") and len(value) > len("maildir:")):
+            return value
+        raise ValueError("must be 'imap' or 'maildir:PATH'")
+
+    @field_validator("transport")
+    @classmethod
+    def _transport(cls, value: str) -> str:
+        if value == "smtp" or (value.startswith("files:") and len(value) > len("files:")):
+            return value
+        raise ValueError("must be 'smtp' or 'files:PATH'")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init values; the environment overrides it.
+        return (env_settings, init_settings)
+
+    @property
+    def maildir_path(self) -> Path | None:
+        return Path(self.source.removeprefix("maildir:")) if self.source.startswith("maildir:") else None
+
+    @property
+    def outbox_path(self) -> Path | None:
+        return Path(self.transport.removeprefix("files:")) if self.transport.startswith("files:") else None
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        return frozenset({self.mailbox.address, *(a.lower() for a in self.mailbox.aliases)})
+
+
+def config_path(
+    explicit: str | os.PathLike[str] | None, environ: dict[str, str] | None = None
+) -> Path | None:
+    """The file to read: ``--config``, else ``INBOXBOT_CONFIG``, else the default path when present."""
+    environ = dict(os.environ) if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if environ.get("INBOXBOT_CONFIG"):
+        return Path(environ["INBOXBOT_CONFIG"])
+    return DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.is_file() else None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Defaults, overridden by the TOML file at ``path`` (if any), overridden by the environment."""
+    data = _read_toml(path) if path else {}
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, has_file=path is not None)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
+    _refuse_secrets(data, path)
+    return data
+
+
+def _refuse_secrets(data: dict[str, Any], path: Path) -> None:
+    for section, key in _SECRET_KEYS:
+        if isinstance(data.get(section), dict) and data[section].get(key):
+            env = f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
+            raise ConfigError(
+                f"{section}.{key} in {path}: secrets are read only from the environment ({env})"
+            )
+    url = data.get("database", {}).get("url", "") if isinstance(data.get("database"), dict) else ""
+    if isinstance(url, str) and urlsplit(url).password:
+        raise ConfigError(
+            f"database.url in {path} carries a password: "
+            f"set it in the environment ({ENV_PREFIX}DATABASE__URL)"
+        )
+
+
+def _describe(exc: ValidationError, *, has_file: bool) -> str:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        key = ".".join(loc) or "(settings)"
+        env = ENV_PREFIX + "__".join(part.upper() for part in loc)
+        origin = f"{key} (file or {env})" if has_file else f"{key} ({env})"
+        problems.append(f"{origin}: {error['msg']}")
+    return "invalid configuration: " + "; ".join(problems)

@@ -1,0 +1,68 @@
+"""The shapes the service layer expects of the outside world: mail sources and transports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from inboxbot.service.intake import Destination, Inbound
+
+CursorLookup = Callable[[str], "tuple[int, int] | None"]
+"""folder -> (uidvalidity, last_uid) committed so far, or None."""
+
+
+class MailSourceError(Exception):
+    """The mailbox cannot be reached or used (connection, TLS, login, folder)."""
+
+
+class MailSource(Protocol):
+    name: str
+
+    def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:
+        """Every mail waiting in the inbox, oldest first, read in batches."""
+        ...
+
+    def settle(self, inbound: Inbound, destination: Destination) -> None:
+        """Move ``inbound`` to ``destination`` (may be buffered until the end of the batch)."""
+        ...
+
+    def flush(self) -> None:
+        """Carry out every buffered move now."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    id: int
+    mail_from: str
+    recipient: str
+    raw: bytes
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"
+    TRANSIENT = "transient"  # try again later (4xx, connection trouble)
+    PERMANENT = "permanent"  # give up (5xx)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    mail_id: int
+    status: DeliveryStatus
+    detail: str = ""
+
+
+class TransportUnavailable(Exception):
+    """The transport cannot be reached at all; nothing in the batch was sent."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def deliver(self, mails: list[OutgoingMail]) -> list[DeliveryResult]:
+        """Send a batch; one result per mail. Raises :class:`TransportUnavailable` when it cannot connect."""
+        ...
