@@ -25,7 +25,7 @@ from inboxbot.service.ports import CursorLookup, MailSourceError
 
 log = structlog.get_logger("inboxbot.imap")
 
-_NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
+_NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
 
 
 class ImapMailbox:
@@ -82,9 +82,21 @@ class ImapMailbox:
     def close(self) -> None:
         if self._client is None:
             return
-        with contextlib.suppress(_NETWORK_ERRORS):
+        with contextlib.suppress(*_NETWORK_ERRORS):
             self._client.logout()
         self._client = None
+
+    def probe(self) -> str:
+        """Log in, select the inbox folder and count what waits; raises :class:`MailSourceError`."""
+        folder = self.settings.folder
+        try:
+            info = self.client.select_folder(folder, readonly=True)
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP folder {folder!r} unusable: {one_line(exc)}") from exc
+        move = "MOVE" if self.client.has_capability("MOVE") else "no MOVE (COPY + EXPUNGE)"
+        s = self.settings
+        waiting = int(info.get(b"EXISTS", 0))
+        return f"{s.host}:{s.port} ({s.security}), {folder}: {waiting} mail(s) waiting, {move}"
 
     # -- reading --------------------------------------------------------------------------------
     def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:

@@ -45,6 +45,11 @@ class MaildirMailbox:
     def flush(self) -> None:
         return None  # renames are immediate
 
+    def probe(self) -> str:
+        self._ensure_layout(self.root)
+        waiting = len(self._waiting())
+        return f"Maildir {self.root}: {waiting} mail(s) waiting"
+
     def close(self) -> None:
         return None
 

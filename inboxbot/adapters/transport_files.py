@@ -15,13 +15,19 @@ class FileTransport:
         self.name = f"files:{directory}"
 
     def deliver(self, mails: list[OutgoingMail]) -> list[DeliveryResult]:
+        self.probe()
+        return [self._write(mail) for mail in mails]
+
+    def probe(self) -> str:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TransportUnavailable(
-                f"outbox directory {self.directory} is not usable: {exc.strerror}"
+                f"outbox directory {self.directory} is unusable: {exc.strerror}"
             ) from exc
-        return [self._write(mail) for mail in mails]
+        if not os.access(self.directory, os.W_OK):
+            raise TransportUnavailable(f"outbox directory {self.directory} is not writable")
+        return f"writing .eml files to {self.directory}"
 
     def _write(self, mail: OutgoingMail) -> DeliveryResult:
         # One file name per outbox row: delivering the same row again overwrites, never duplicates.

@@ -53,6 +53,16 @@ class SmtpTransport:
                     client.close()
         return results
 
+    def probe(self) -> str:
+        """Connect, log in and quit; raises :class:`TransportUnavailable` with the reason."""
+        asyncio.run(self._probe())
+        return f"connected to {self.settings.host}:{self.settings.port} ({self.settings.security})"
+
+    async def _probe(self) -> None:
+        client = await self._connect()
+        with contextlib.suppress(*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+            await client.quit()
+
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
         if not s.host:

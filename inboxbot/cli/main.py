@@ -6,6 +6,7 @@ import click
 
 from inboxbot import __version__
 from inboxbot.adapters.db.schema import require_current
+from inboxbot.cli.check_cmd import check_command
 from inboxbot.cli.classify_cmd import classify_command
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
@@ -59,6 +60,7 @@ def summary(report: CycleReport) -> str:
     return f"inboxbot: {mails}; {outbox}"
 
 
+cli.add_command(check_command)
 cli.add_command(classify_command)
 cli.add_command(tickets_group)
 cli.add_command(db_group)

@@ -34,6 +34,10 @@ class MailSource(Protocol):
 
     def close(self) -> None: ...
 
+    def probe(self) -> str:
+        """Try the mailbox; a one-line description when usable, else :class:`MailSourceError`."""
+        ...
+
 
 @dataclass(frozen=True)
 class OutgoingMail:
@@ -65,4 +69,8 @@ class Transport(Protocol):
 
     def deliver(self, mails: list[OutgoingMail]) -> list[DeliveryResult]:
         """Send a batch; one result per mail. Raises :class:`TransportUnavailable` when it cannot connect."""
+        ...
+
+    def probe(self) -> str:
+        """Try the transport; a one-line description when usable, else :class:`TransportUnavailable`."""
         ...

@@ -1,0 +1,61 @@
+"""``inboxbot check``: the configuration, the mailbox, the transport and the database, each with a verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from inboxbot.adapters.db import schema
+from inboxbot.adapters.db.store import make_engine
+from inboxbot.adapters.network import one_line
+from inboxbot.bootstrap import make_transport, source_factory
+from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, pass_state
+from inboxbot.config import Settings
+from inboxbot.service.ports import MailSourceError, TransportUnavailable
+
+
+@click.command("check")
+@pass_state
+def check_command(state: CliState) -> None:
+    """Validate the configuration; try the mailbox, the outgoing transport and the database."""
+    settings = state.settings
+    click.echo(f"configuration: ok (source {settings.source}, transport {settings.transport})")
+    verdicts = [
+        _verdict("mailbox", lambda: _probe_source(settings)),
+        _verdict("transport", lambda: make_transport(settings).probe()),
+        _verdict("database", lambda: _probe_database(settings)),
+    ]
+    if not all(verdicts):
+        raise SystemExit(EXIT_UNAVAILABLE)
+
+
+def _verdict(name: str, probe: Callable[[], str]) -> bool:
+    try:
+        detail = probe()
+    except (MailSourceError, TransportUnavailable, schema.SchemaOutdated) as exc:
+        click.echo(f"{name}: FAILED: {exc}")
+        return False
+    except SQLAlchemyError as exc:
+        click.echo(f"{name}: FAILED: {one_line(getattr(exc, 'orig', None) or exc)}")
+        return False
+    click.echo(f"{name}: ok ({detail})")
+    return True
+
+
+def _probe_source(settings: Settings) -> str:
+    source = source_factory(settings)()
+    try:
+        return source.probe()
+    finally:
+        source.close()
+
+
+def _probe_database(settings: Settings) -> str:
+    engine = make_engine(settings.database.url)
+    try:
+        schema.require_current(engine)
+        return f"{engine.dialect.name}, schema at {schema.current_revision(engine)}"
+    finally:
+        engine.dispose()

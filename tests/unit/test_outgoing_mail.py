@@ -1,0 +1,77 @@
+"""Acknowledgements: rendered per language, threaded, marked as automatic replies."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from inboxbot.core.mail import parse_mail
+from inboxbot.service.composer import Envelope, compose, new_message_id
+from inboxbot.templating import DEFAULT_TEMPLATES, Templates
+
+CONTEXT = {
+    "ticket_number": "HB-2026-000042",
+    "client_name": "Айгерім",
+    "company": "ONETEXNO",
+    "deadline_hours": "24",
+    "received_local": "24.11.2026 10:00",
+    "due_local": "25.11.2026 10:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", "зарегистрировали обращение"), ("kk", "нөмірімен тіркелді"), ("en", "registered it as request")],
+)
+def test_acknowledgement_is_written_in_the_clients_language(language: str, words: str) -> None:
+    rendered = Templates().render("ack", language, CONTEXT)
+    assert rendered.language == language
+    assert rendered.subject.startswith("[HB-2026-000042] ")
+    assert words in rendered.text
+    assert "HB-2026-000042" in rendered.html
+
+
+def test_unknown_language_falls_back_to_the_default() -> None:
+    assert Templates(fallback_language="ru").render("ack", "de", CONTEXT).language == "ru"
+
+
+def test_html_part_escapes_what_the_client_wrote() -> None:
+    rendered = Templates().render("ack", "en", {**CONTEXT, "client_name": "<script>x</script>"})
+    assert "<script>x" not in rendered.html and "&lt;script&gt;" in rendered.html
+
+
+def test_a_missing_variable_fails_instead_of_sending_a_broken_mail(tmp_path: Path) -> None:
+    (tmp_path / "ack").mkdir()
+    for suffix in ("subject.txt", "body.txt", "body.html"):
+        (tmp_path / "ack" / f"en.{suffix}").write_text("{{ nothing_like_this }}")
+    with pytest.raises(UndefinedError):
+        Templates(tmp_path).render("ack", "en", CONTEXT)
+
+
+def test_every_shipped_template_renders_in_every_language() -> None:
+    for kind in sorted(p.name for p in DEFAULT_TEMPLATES.iterdir() if p.is_dir()):
+        for language in ("ru", "kk", "en"):
+            assert Templates().render(kind, language, CONTEXT).language == language
+
+
+def test_composed_reply_threads_and_carries_rfc3834_headers() -> None:
+    rendered = Templates().render("ack", "kk", CONTEXT)
+    envelope = Envelope("hello@1texno.kz", "ONETEXNO", "aigerim@example.kz", "Айгерім", "<orig@example.kz>",
+                        ("<older@example.kz>",))
+    message_id = new_message_id("hello@1texno.kz", "ack")
+    raw = compose(rendered, envelope, message_id=message_id, now=datetime(2026, 11, 24, tzinfo=UTC))
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["In-Reply-To"] == "<orig@example.kz>"
+    assert msg["References"] == "<older@example.kz> <orig@example.kz>"
+    assert msg["Auto-Submitted"] == "auto-replied"
+    assert msg["Message-ID"] == message_id and message_id.endswith("@1texno.kz>")
+    assert msg.get_content_type() == "multipart/alternative"
+    parsed = parse_mail(raw)
+    assert (parsed.from_address, parsed.to, parsed.subject) == (
+        "hello@1texno.kz", ("aigerim@example.kz",), "[HB-2026-000042] Өтінішіңіз тіркелді",
+    )
