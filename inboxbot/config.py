@@ -213,7 +213,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, has_file=path is not None)) from None
+        raise ConfigError(_describe(exc, data, path)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -243,12 +243,21 @@ def _refuse_secrets(data: dict[str, Any], path: Path) -> None:
         )
 
 
-def _describe(exc: ValidationError, *, has_file: bool) -> str:
+def _describe(exc: ValidationError, data: dict[str, Any], path: Path | None) -> str:
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
         key = ".".join(loc) or "(settings)"
         env = ENV_PREFIX + "__".join(part.upper() for part in loc)
-        origin = f"{key} (file or {env})" if has_file else f"{key} ({env})"
-        problems.append(f"{origin}: {error['msg']}")
+        problems.append(f"{key} ({_origin(loc, env, data, path)}): {error['msg']}")
     return "invalid configuration: " + "; ".join(problems)
+
+
+def _origin(loc: list[str], env: str, data: dict[str, Any], path: Path | None) -> str:
+    """Where the offending value came from: its environment variable, or the file."""
+    if any(name.upper() == env for name in os.environ):
+        return env
+    node: Any = data
+    for part in loc:
+        node = node.get(part) if isinstance(node, dict) else None
+    return f"in {path}" if node is not None and path else env

@@ -12,6 +12,7 @@ from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, 
 from inboxbot.cli.db_cmd import db_group
 from inboxbot.cli.tickets_cmd import tickets_group
 from inboxbot.service.scheduler import run_forever
+from inboxbot.service.intake import Outcome
 from inboxbot.service.worker import CycleReport
 
 
@@ -52,9 +53,18 @@ def run(state: CliState) -> None:
         run_forever(app)
 
 
+_OUTCOME_WORDS = {
+    Outcome.TICKET_OPENED: "ticket(s) opened",
+    Outcome.REPLY_ADDED: "reply(ies) added to tickets",
+    Outcome.AUTOMATED: "automated",
+    Outcome.QUARANTINED: "quarantined",
+    Outcome.DUPLICATE: "seen before",
+}
+
+
 def summary(report: CycleReport) -> str:
     poll, sent = report.poll, report.delivery
-    parts = [f"{count} {outcome.value.replace('_', ' ')}" for outcome, count in sorted(poll.outcomes.items())]
+    parts = [f"{poll.outcomes[o]} {words}" for o, words in _OUTCOME_WORDS.items() if poll.outcomes[o]]
     mails = f"{poll.total} mail(s)" + (f": {', '.join(parts)}" if parts else "")
     outbox = f"outbox: {sent.sent} sent, {sent.retrying} to retry, {sent.failed} failed"
     return f"inboxbot: {mails}; {outbox}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,7 @@ def list_command(state: CliState, as_json: bool, status: str | None) -> None:
         click.echo(json.dumps([ticket_dict(t) for t in tickets], ensure_ascii=False, indent=2))
         return
     zone = ZoneInfo(state.settings.tickets.timezone)
-    Console().print(tickets_table(tickets, zone))
+    console().print(tickets_table(tickets, zone))
 
 
 @tickets_group.command("show")
@@ -59,7 +60,7 @@ def show_command(state: CliState, ident: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(file_dict(record), ensure_ascii=False, indent=2))
         return
-    print_file(Console(), record, ZoneInfo(state.settings.tickets.timezone))
+    print_file(console(), record, ZoneInfo(state.settings.tickets.timezone))
 
 
 @tickets_group.command("resolve")
@@ -78,6 +79,11 @@ def resolve_command(state: CliState, ident: str, note: str, actor: str | None) -
         except TicketNotFound as exc:
             fail(str(exc))
     click.echo(f"{ticket.number} resolved" if changed else f"{ticket.number} was already resolved")
+
+
+def console() -> Console:
+    """The terminal's width on a terminal; wide enough for whole lines when piped to a file or a pager."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -148,7 +154,8 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str:
 def tickets_table(tickets: Any, zone: ZoneInfo) -> Table:
     table = Table(title=f"{len(tickets)} ticket(s), times in {zone.key}")
     for column in ("Number", "Status", "Intents", "Lang", "Sender", "Subject", "Received", "Due"):
-        table.add_column(column, overflow="fold" if column in {"Subject", "Intents"} else "ellipsis")
+        wraps = column in {"Subject", "Intents", "Sender"}
+        table.add_column(column, overflow="fold" if wraps else "ellipsis", no_wrap=not wraps)
     for t in tickets:
         status = t.status + (" (review)" if t.needs_review else "")
         table.add_row(

@@ -77,3 +77,10 @@ def test_unreadable_file_is_refused(tmp_path: Path) -> None:
 def test_config_path_prefers_the_option_then_the_environment(tmp_path: Path) -> None:
     assert config_path("a.toml", {"INBOXBOT_CONFIG": "b.toml"}) == Path("a.toml")
     assert config_path(None, {"INBOXBOT_CONFIG": "b.toml"}) == Path("b.toml")
+
+
+def test_a_bad_value_in_the_file_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[imap]\nsecurity = "tls"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert f"imap.security (in {path}): Input should be 'ssl', 'starttls' or 'none'" in str(caught.value)

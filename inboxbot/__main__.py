@@ -1,0 +1,5 @@
+"""``python -m inboxbot`` is the ``inboxbot`` command."""
+
+from inboxbot.cli import main
+
+main()

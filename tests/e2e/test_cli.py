@@ -1,0 +1,130 @@
+"""The `inboxbot` command as a user runs it: exit codes, one-line reasons, JSON contracts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inboxbot.config import Settings
+from tests.support import ROOT, env_for, inboxbot, settings_for
+
+pytestmark = pytest.mark.e2e
+SAMPLES = ROOT / "samples" / "maildir"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Settings:
+    shutil.copytree(SAMPLES, tmp_path / "maildir")
+    return settings_for(db_url=f"sqlite:///{tmp_path}/inboxbot.db", maildir=tmp_path / "maildir",
+                        files=tmp_path / "outbox")
+
+
+def test_demo_run_opens_tickets_and_writes_acknowledgements(demo: Settings, tmp_path: Path) -> None:
+    env = env_for(demo)
+    assert inboxbot("db", "upgrade", env=env).returncode == 0
+
+    run = inboxbot("run-once", env=env)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("inboxbot: 13 mail(s): ")
+    listed = json.loads(inboxbot("tickets", "list", "--json", "--status", "all", env=env).stdout)
+    assert len(listed) == 10
+    for key in ("number", "status", "intents", "language", "sender", "subject", "message_id", "received_at", "due_at"):
+        assert all(key in ticket for ticket in listed)
+    assert {t["language"] for t in listed} == {"ru", "kk", "en"}
+    acks = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(acks) == 10
+    moved = {p.parent.parent.name: 0 for p in (tmp_path / "maildir").glob(".*/cur/*")}
+    for p in (tmp_path / "maildir").glob(".*/cur/*"):
+        moved[p.parent.parent.name] += 1
+    assert moved == {".Processed": 10, ".Automated": 2, ".Quarantine": 1}
+    assert list((tmp_path / "maildir" / "new").iterdir()) == []
+
+
+def test_table_lists_open_tickets_and_show_and_resolve_work(demo: Settings) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    inboxbot("run-once", env=env)
+    first = json.loads(inboxbot("tickets", "list", "--json", env=env).stdout)[0]["number"]
+
+    table = inboxbot("tickets", "list", env=env)
+    shown = json.loads(inboxbot("tickets", "show", first, "--json", env=env).stdout)
+    resolved = inboxbot("tickets", "resolve", first, "--note", "removed from all lists", "--by", "aigerim", env=env)
+    again = inboxbot("tickets", "resolve", first, "--note", "again", env=env)
+    after = json.loads(inboxbot("tickets", "show", first, "--json", env=env).stdout)
+
+    assert first in table.stdout and "10 ticket(s)" in table.stdout
+    assert shown["evidence"] and [e["kind"] for e in shown["events"]][:2] == ["opened", "ack_queued"]
+    assert resolved.stdout.strip() == f"{first} resolved"
+    assert again.stdout.strip() == f"{first} was already resolved"
+    assert after["status"] == "resolved"
+    assert after["events"][-1]["actor"] == "staff:aigerim"
+    assert after["events"][-1]["detail"]["note"] == "removed from all lists"
+    human = inboxbot("tickets", "show", first, env=env).stdout
+    assert "Evidence:" in human and "resolved" in human
+
+
+def test_show_of_an_unknown_ticket_says_so(demo: Settings) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    result = inboxbot("tickets", "show", "HB-2026-999999", env=env)
+    assert (result.returncode, result.stderr.strip()) == (1, "inboxbot: no ticket 'HB-2026-999999'")
+
+
+def test_run_once_refuses_an_unmigrated_database(demo: Settings) -> None:
+    result = inboxbot("run-once", env=env_for(demo))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("run 'inboxbot db upgrade'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_configuration_is_refused_naming_the_key(demo: Settings) -> None:
+    env = {**env_for(demo), "INBOXBOT_IMAP__PORT": "not-a-port"}
+    result = inboxbot("run-once", env=env)
+    assert result.returncode == 2
+    assert "imap.port (INBOXBOT_IMAP__PORT): Input should be a valid integer" in result.stderr
+
+
+def test_unreachable_imap_server_exits_3_with_one_line(demo: Settings) -> None:
+    env = {**env_for(demo), "INBOXBOT_SOURCE": "imap", "INBOXBOT_IMAP__HOST": "127.0.0.1", "INBOXBOT_IMAP__PORT": "9"}
+    inboxbot("db", "upgrade", env=env)
+    result = inboxbot("run-once", env=env)
+    assert result.returncode == 3
+    [line] = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith("inboxbot: IMAP server 127.0.0.1:9 unreachable")
+
+
+def test_check_gives_a_verdict_per_part(demo: Settings) -> None:
+    env = env_for(demo)
+    before = inboxbot("check", env=env)
+    inboxbot("db", "upgrade", env=env)
+    after = inboxbot("check", env=env)
+    assert before.returncode == 3 and "database: FAILED: database schema is at empty" in before.stdout
+    assert after.returncode == 0, after.stdout
+    assert [line.split(":")[0] for line in after.stdout.splitlines()] == [
+        "configuration", "mailbox", "transport", "database",
+    ]
+
+
+def test_classify_json_gives_one_line_per_file_even_for_broken_ones(tmp_path: Path) -> None:
+    good = SAMPLES / "new" / "06-en-delete"
+    broken = ROOT / "tests" / "data" / "mail" / "bad-base64.eml"
+    result = inboxbot("classify", "--json", str(good), str(broken), str(tmp_path / "missing.eml"), env={})
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0
+    assert [line["file"] for line in lines] == [str(good), str(broken), str(tmp_path / "missing.eml")]
+    assert lines[0]["intents"] == ["data_deletion"] and lines[0]["language"] == "en"
+    assert set(lines[0]) == {"file", "intents", "language", "confidence", "needs_review", "evidence"}
+    assert "undecodable base64" in lines[1]["error"] and "cannot read" in lines[2]["error"]
+
+
+def test_logs_carry_no_addresses_or_text(demo: Settings) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    result = inboxbot("run-once", env=env)
+    assert "mail.processed" in result.stderr
+    for secret in ("asel.zhumabayeva@example.kz", "+7 705 000 11 22", "исключите меня", "olga.b@example.de"):
+        assert secret not in result.stderr
