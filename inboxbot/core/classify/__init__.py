@@ -1,0 +1,157 @@
+"""The mail classifier: what an inbound mail asks for, in Russian, Kazakh or English.
+
+``classify(mail)`` is a pure function of a :class:`~inboxbot.core.mail.ParsedMail`: no I/O, no
+network, deterministic. The pipeline (see docs/classifier.md):
+
+1. :mod:`.automated` — headers and MIME structure, then bounce / out-of-office / receipt text;
+   a machine-written mail is ``automated`` whatever its text says.
+2. :mod:`.tokens`, :mod:`.sentences` — the sender's new text (quotes and signature already cut by
+   the parser) and the subject, unless it is a "Re:"/"Fwd:" of an earlier mail, are split into
+   sentences; each word is read through :mod:`.vocabulary` (lexicons, transliteration, morphology,
+   typo matching), then negation scope, requests and object binding are worked out.
+3. :mod:`.unsubscribe`, :mod:`.personal_data` — rule families, each a predicate x an object.
+4. :mod:`.verdict` — conflicts, confidence, needs_review, evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from inboxbot.core.intents import Classification, Evidence, Intent
+from inboxbot.core.mail import ParsedMail
+
+from .automated import automated_evidence
+from .findings import STRONG, Finding
+from .language import pick
+from .personal_data import access_findings, change_findings, deletion_findings
+from .sentences import Sentence, analyse
+from .tokens import sentences as split_sentences
+from .unsubscribe import unsubscribe_findings
+from .verdict import REVIEW_BELOW, classification, decide
+from .vocabulary import Vocabulary
+
+__all__ = ["Classifier", "classify"]
+
+_REPLY_SUBJECT = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|ответ|отв|пересл)\s*(\[\d+\])?\s*:\s*)+", re.I)
+_SUBJECT_POSITION = -100
+_MIN_LANGUAGE_VOTES = 0.9
+_WEAK_AUTOMATED = 0.85
+
+
+class Classifier:
+    """Holds the compiled vocabulary; build once, call for every mail."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+
+    def __call__(self, mail: ParsedMail) -> Classification:
+        auto, auto_confidence = automated_evidence(mail)
+        if auto and auto_confidence >= _WEAK_AUTOMATED:  # decided: only the language is left to find
+            language, _ = self._language(mail, None)
+            return _automated(auto, auto_confidence, language)
+        sentences = self.sentences(mail)
+        language, known = self._language(mail, sentences)
+        findings = _findings(sentences)
+        if auto and not _outweighs(findings, auto):
+            return _automated(auto, auto_confidence, language)
+        result = classification(decide(findings), language, known)
+        if auto:  # weak automated signs lost to an explicit request: a person should look
+            return Classification(
+                result.intents, result.language, min(result.confidence, 0.6), True, result.evidence
+            )
+        return result
+
+    def _language(self, mail: ParsedMail, sentences: list[Sentence] | None) -> tuple[str, bool]:
+        """The language of the new text; of the subject when the text says too little."""
+        subject = mail.subject or ""
+        if sentences is None:
+            body = self._votes(_own_text(mail))
+        else:
+            body = [sum(s.votes[k] for s in sentences if s.where == "body") for k in range(3)]
+        totals = body
+        if sum(totals) < _MIN_LANGUAGE_VOTES and subject:
+            totals = [a + b for a, b in zip(body, self._votes(_REPLY_SUBJECT.sub("", subject)), strict=True)]
+        language, share = pick(totals)
+        return language, sum(totals) > 0 and share > 0
+
+    def _votes(self, text: str) -> list[float]:
+        totals = [0.0, 0.0, 0.0]
+        lookup = self.vocabulary.lexeme
+        for raw in split_sentences(text):
+            for word in raw.words:
+                votes = lookup(word).votes
+                totals[0] += votes[0]
+                totals[1] += votes[1]
+                totals[2] += votes[2]
+        return totals
+
+    def sentences(self, mail: ParsedMail) -> list[Sentence]:
+        out: list[Sentence] = []
+        subject = mail.subject or ""
+        if subject and not _REPLY_SUBJECT.match(subject):
+            for i, raw in enumerate(split_sentences(subject)):
+                out.append(analyse(raw, self.vocabulary, "subject", _SUBJECT_POSITION + i))
+        for i, raw in enumerate(split_sentences(_own_text(mail))):
+            out.append(analyse(raw, self.vocabulary, "body", i))
+        return out
+
+
+def _own_text(mail: ParsedMail) -> str:
+    """The sender's new text. When the quote splitter kept none although the mail answers nothing
+    (no "Re:"/"Fwd:", no In-Reply-To or References), the "quote" is the sender's own letter that opens
+    with a header block ("От: ...\nДата: ..." above a formal application): read all of it."""
+    if mail.reply.new.strip() or not mail.text.strip():
+        return mail.reply.new
+    replying = bool(_REPLY_SUBJECT.match(mail.subject or "")) or mail.in_reply_to or mail.references
+    return mail.reply.new if replying else mail.text
+
+
+def _findings(sentences: list[Sentence]) -> list[Finding]:
+    found: list[Finding] = []
+    for sentence in sentences:
+        if not sentence.index:
+            continue
+        found.extend(unsubscribe_findings(sentence))
+        found.extend(change_findings(sentence, sentences))
+        found.extend(deletion_findings(sentence))
+        found.extend(access_findings(sentence, sentences))
+    return found
+
+
+def _outweighs(findings: list[Finding], auto: list[Evidence]) -> bool:
+    """An explicit request beats weak signs that are only out-of-office wording: people write "I was on
+    vacation" too. Newsletter footers, "do not reply" notices and ticket acknowledgements they do not."""
+    rules = {e.rule for e in auto}
+    explicit = any(
+        f.strength >= STRONG and f.directive and f.where == "body" for f in findings if f.intent != "keep"
+    )
+    return explicit and rules == {"out_of_office_text"}
+
+
+def _automated(evidence: list[Evidence], confidence: float, language: str) -> Classification:
+    return Classification(
+        intents=(Intent.AUTOMATED,),
+        language=language,
+        confidence=confidence,
+        needs_review=confidence < REVIEW_BELOW,
+        evidence=tuple(evidence),
+    )
+
+
+_default: Classifier | None = None
+_lock = threading.Lock()
+
+
+def default_classifier() -> Classifier:
+    global _default  # noqa: PLW0603  (built lazily once per process: the vocabulary is not free)
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = Classifier()
+    return _default
+
+
+def classify(mail: ParsedMail) -> Classification:
+    """Classify one parsed inbound mail. Pure and deterministic."""
+    return default_classifier()(mail)

@@ -1,0 +1,178 @@
+"""The unsubscribe family: verbs of leaving or removal x objects of mailing, and the signals against.
+
+- ``unsub_word``: отпишите / unsubscribe / otpiska — in any form but a refusal ("не отписывайте");
+  a past "I unsubscribed" is a complaint that mail keeps coming, which is a request too;
+- ``remove_from_list``: remove/exclude/exit/cancel/refuse x list/newsletter/SMS ("исключите меня из
+  рассылки", "take me off this list", "таратылымнан шығарыңыз", "отказ от рассылки");
+- ``stop_mailing``: stop x sending/mail ("прекратите слать письма", "stop spamming me", "тоқтатыңдар"),
+  and a bare "STOP";
+- ``no_more_mail``: a refused sending or a denied wish for mail ("не присылайте мне больше",
+  "I don't want to receive", "хаттарыңыз керек емес", "жібермеңіздер");
+- weak: ``still_receiving`` ("ваши письма всё равно приходят"), ``never_subscribed``, ``bare_remove``.
+
+Signals (``KEEP``): a refused unsubscribe ("do NOT unsubscribe me", "шығармаңыздаршы"), "keep me on the
+list", a request to (re)subscribe. They cancel unsubscribe findings that are not themselves requests.
+"""
+
+from __future__ import annotations
+
+from inboxbot.core.intents import Intent
+
+from .concepts import C, Concept, F
+from .findings import KEEP, MEDIUM, STRONG, WEAK, Finding, channel_of, found
+from .negation import COMPLAINT, PROHIBIT, Word
+from .sentences import Sentence
+
+U = Intent.UNSUBSCRIBE
+MAILING = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM, C.MAIL})
+_LIST_LIKE = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM})
+_LEAVERS = (C.REMOVE, C.EXIT, C.CANCEL, C.REFUSE)
+_BARE_OK = frozenset({C.STOP, C.ME, C.PLEASE, C.GREETING, C.PRONOUN, C.FED_UP, C.SPAM, C.SKIP, C.MORE, C.OFF})
+_BARE_REMOVE = frozenset({C.REMOVE, C.FROM, C.OWN})  # "remove me", "take me off", "удалите меня"
+
+
+_TRIGGERS = frozenset(
+    {
+        C.UNSUB,
+        *_LEAVERS,
+        C.STOP,
+        C.SEND,
+        C.MAIL,
+        C.WANT,
+        C.NEED,
+        C.CONTINUE,
+        C.SUBSCRIBE,
+        C.KEEP,
+        C.RESTORE,
+    }
+)
+
+
+_SENDING = frozenset({C.SEND, C.MAIL, C.WANT, C.NEED})
+_KEEPING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.KEEP, C.RESTORE, C.SUBSCRIBE})
+
+
+def unsubscribe_findings(s: Sentence) -> list[Finding]:
+    out: list[Finding] = []
+    present = s.index.keys()
+    if present.isdisjoint(_TRIGGERS):
+        return out
+    if C.UNSUB in present:
+        _unsub_word(s, out)
+    if not present.isdisjoint(_LEAVERS):
+        _remove_from_list(s, out)
+        _bare_remove(s, out)
+    if C.STOP in present:
+        _stop_mailing(s, out)
+    if not present.isdisjoint(_SENDING):
+        _no_more_mail(s, out)
+    if C.CONTINUE in present:
+        _still_receiving(s, out)
+    if C.SUBSCRIBE in present:
+        _never_subscribed(s, out)
+    if not present.isdisjoint(_KEEPING):
+        _keep_signals(s, out)
+    return out
+
+
+def _unsub_word(s: Sentence, out: list[Finding]) -> None:
+    for word in s.with_(C.UNSUB):
+        if word.positive:
+            strength = MEDIUM if word.quoted and not word.directive else STRONG
+            out.append(found(U, "unsub_word", s, [word], strength, channel=channel_of(s.objects_of(word))))
+
+
+def _remove_from_list(s: Sentence, out: list[Finding]) -> None:
+    for word in s.positive(*_LEAVERS):
+        objects = s.objects_of(word)
+        me_and_mail = C.MAIL in objects and C.ME in objects
+        if objects & _LIST_LIKE or me_and_mail:
+            words = [word, *_bound(s, word, MAILING)]
+            out.append(found(U, "remove_from_list", s, words, STRONG, channel=channel_of(objects)))
+
+
+def _stop_mailing(s: Sentence, out: list[Finding]) -> None:
+    for word in s.positive(C.STOP):
+        if word.form & F.PAST:
+            continue  # "новости перестали приходить", "we stopped receiving": a report, not a request
+        objects = s.objects_of(word)
+        senders = [w for w in s.with_(C.SEND, C.RECEIVE) if abs(w.index - word.index) <= 3]
+        for sender in senders:
+            objects |= s.objects_of(sender)
+        if objects & MAILING or senders or s.has(C.SPAM):
+            words = [word, *senders, *_bound(s, word, MAILING)]
+            out.append(found(U, "stop_mailing", s, words, STRONG, channel=channel_of(objects)))
+        elif _bare(s):
+            out.append(found(U, "bare_stop", s, [word], STRONG))
+
+
+def _no_more_mail(s: Sentence, out: list[Finding]) -> None:
+    for word in s.with_(C.SEND, C.MAIL):
+        if word.neg_kind != PROHIBIT:
+            continue
+        if C.SEND not in word.concepts and not s.near(word, frozenset({C.ME}), 1):
+            continue  # "don't email me" uses the noun as a verb; "не письма" does not
+        objects = s.objects_of(word)
+        if objects & MAILING or s.has(C.MORE, C.ME, C.MAIL, C.LIST):
+            words = [word, *_bound(s, word, MAILING)]
+            out.append(found(U, "no_more_mail", s, words, STRONG, channel=channel_of(objects)))
+    if s.has(C.MORE):
+        for word in s.with_(*_LIST_LIKE, C.MAIL):
+            if word.negated and C.SEND not in word.concepts:  # "no more marketing e-mails": the noun refused
+                out.append(found(U, "no_more_mail", s, [word], STRONG, channel=channel_of(word.concepts)))
+                break
+    for modal in s.with_(C.WANT, C.NEED):
+        if modal.negated and modal.neg_kind != COMPLAINT and s.has(*MAILING, C.RECEIVE, C.SEND):
+            mail = s.with_(*MAILING)
+            concepts = set().union(*(w.concepts for w in mail)) if mail else set()
+            out.append(found(U, "no_more_mail", s, [modal, *mail[:2]], STRONG, channel=channel_of(concepts)))
+
+
+def _still_receiving(s: Sentence, out: list[Finding]) -> None:
+    if not s.has(C.CONTINUE):
+        return
+    mail = s.with_(C.MAIL, C.LIST, C.SPAM)
+    receiving = s.positive(C.RECEIVE) or (s.positive(C.SEND) if s.has(C.ME) else [])
+    if mail and (receiving or s.where == "subject"):
+        words = [*s.with_(C.CONTINUE)[:1], *receiving[:1], *mail[:1]]
+        out.append(found(U, "still_receiving", s, words, WEAK + 0.1, channel=channel_of(mail[0].concepts)))
+
+
+def _never_subscribed(s: Sentence, out: list[Finding]) -> None:
+    for word in s.with_(C.SUBSCRIBE):
+        if word.negated and word.neg_kind != PROHIBIT and (s.has(*MAILING) or s.has(C.NEVER)):
+            out.append(found(U, "never_subscribed", s, [word], WEAK))
+
+
+def _bare_remove(s: Sentence, out: list[Finding]) -> None:
+    for word in s.positive(C.REMOVE):
+        if s.objects_of(word) <= _BARE_OK | {C.OWN} and _bare(s, extra=_BARE_REMOVE):
+            out.append(found(U, "bare_remove", s, [word], WEAK))
+
+
+def _keep_signals(s: Sentence, out: list[Finding]) -> None:
+    for word in s.with_(C.UNSUB, *_LEAVERS, C.STOP):
+        if word.neg_kind != PROHIBIT:
+            continue
+        objects = s.objects_of(word)
+        if C.UNSUB in word.concepts or objects & MAILING or C.ME in objects:
+            out.append(found(KEEP, "refused_unsubscribe", s, [word], STRONG, channel=channel_of(objects)))
+    for word in s.positive(C.KEEP, C.RESTORE):
+        if not word.directive or word.form & F.PAST:
+            continue  # "вернулся из отпуска" is no "верните меня"
+        objects = s.objects_of(word) | ({C.LIST} if s.has(C.SUBSCRIBE, C.SUBSCRIPTION) else set())
+        if objects & (MAILING | {C.ME}):
+            out.append(found(KEEP, "keep_subscribed", s, [word], STRONG, channel=channel_of(objects)))
+    for word in s.positive(C.SUBSCRIBE):
+        if word.directive and not word.form & F.PAST:
+            channel = channel_of(s.objects_of(word))
+            out.append(found(KEEP, "subscribe_request", s, [word], STRONG, channel=channel))
+
+
+def _bound(s: Sentence, head: Word, concepts: frozenset[Concept]) -> list[Word]:
+    return [w for w in s.words if w is not None and w.head == head.index and w.concepts & concepts][:2]
+
+
+def _bare(s: Sentence, extra: frozenset[Concept] = frozenset()) -> bool:
+    allowed = _BARE_OK | extra
+    return all(w is not None and w.concepts <= allowed for w in s.words)

@@ -1,0 +1,143 @@
+"""Machine-written mail: structure decides first; text decides when headers are missing."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from inboxbot.core.classify import classify
+from inboxbot.core.intents import Intent
+from inboxbot.core.mail import parse_mail
+
+from .mails import make_mail
+
+REQUEST = "Отпишите меня от рассылки и удалите мои данные."
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Auto-Submitted", "auto-replied"),
+        ("Auto-Submitted", "auto-generated"),
+        ("Auto-Submitted", "auto-notified"),
+        ("Precedence", "bulk"),
+        ("Precedence", "list"),
+        ("Precedence", "junk"),
+        ("Precedence", "auto_reply"),
+        ("X-Autoreply", "yes"),
+        ("X-Autorespond", "Out of office"),
+        ("List-Id", "News <news.shop.kz>"),
+        ("List-Unsubscribe", "<mailto:leave@shop.kz>"),
+        ("X-Failed-Recipients", "gone@corp.kz"),
+    ],
+)
+def test_an_automation_header_makes_mail_automated_whatever_its_text_asks(header: str, value: str) -> None:
+    result = classify(make_mail(REQUEST, "Отписка", headers={header: value}))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert any(e.where == "header" for e in result.evidence)
+
+
+def test_auto_submitted_no_is_a_human_mail() -> None:
+    result = classify(make_mail("Отпишите меня от рассылки", headers={"Auto-Submitted": "no"}))
+    assert result.intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_x_auto_response_suppress_alone_does_not_make_a_human_outlook_reply_automated() -> None:
+    result = classify(
+        make_mail("Please remove me from your mailing list.", headers={"X-Auto-Response-Suppress": "All"})
+    )
+    assert result.intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_x_auto_response_suppress_supports_out_of_office_wording() -> None:
+    body = "I am out of the office this week."
+    result = classify(make_mail(body, headers={"X-Auto-Response-Suppress": "All"}))
+    assert result.intents == (Intent.AUTOMATED,)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "MAILER-DAEMON@mx.example.kz",
+        "Mail Delivery System <postmaster@corp.kz>",
+        "Service <no-reply@service.kz>",
+        "Service <noreply@service.kz>",
+        "Robot <do-not-reply@service.kz>",
+        "Mail Delivery Subsystem <robot@relay.kz>",
+    ],
+)
+def test_robot_senders_are_automated(sender: str) -> None:
+    result = classify(make_mail(REQUEST, sender=sender))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert any(e.rule == "robot_sender" for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Automatic reply: ONETEXNO | November news", "Thanks for your message."),
+        ("Автоматический ответ: Новости", "Спасибо за письмо."),
+        ("Автоматты жауап: Жаңалықтар", "Рахмет."),
+        ("Out of Office: news", "Back on Monday."),
+        ("Прочитано: ONETEXNO | Новости", "Ваше сообщение было прочитано 23.11.2026."),
+        ("Undeliverable: ONETEXNO", "Delivery has failed to these recipients or groups:"),
+        ("Delivery Status Notification (Failure)", "Address not found"),
+        (
+            "Mail delivery failed: returning message to sender",
+            "A message that you sent could not be delivered",
+        ),
+        ("Недоставленное сообщение", "Ваше сообщение не доставлено."),
+        ("Returned mail: see transcript for details", "The original message was received at Mon, 30 Nov"),
+        ("failure notice", "Hi. This is the qmail-send program at mx.kz."),
+    ],
+)
+def test_bounce_receipt_and_out_of_office_text_is_automated_without_headers(subject: str, body: str) -> None:
+    assert classify(make_mail(body, subject)).intents == (Intent.AUTOMATED,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Я в отпуске до 10 декабря. По срочным вопросам звоните в приёмную.",
+        "I am on annual leave with no access to email and will return on 7 December.",
+        "Мен демалыстамын. Шұғыл мәселелер бойынша әріптесіме хабарласыңыз.",
+        "Это автоматическое уведомление. Пожалуйста, не отвечайте на это письмо.",
+    ],
+)
+def test_out_of_office_wording_needs_two_signs_and_then_wins(body: str) -> None:
+    assert classify(make_mail(body, "Re: ONETEXNO | Новости")).intents == (Intent.AUTOMATED,)
+
+
+def test_a_reply_subject_with_bounce_words_is_a_forwarded_bounce_from_a_person() -> None:
+    body = "Почему ваше письмо вернулось? Отпишите меня, раз так."
+    assert classify(make_mail(body, "Fwd: Undelivered Mail Returned to Sender")).intents == (
+        Intent.UNSUBSCRIBE,
+    )
+
+
+def test_a_person_mentioning_a_vacation_still_asks() -> None:
+    body = "Был в отпуске, вернулся, а тут сто писем от вас. Отпишите меня от рассылки."
+    result = classify(make_mail(body))
+    assert result.intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_gmail_one_click_unsubscribe_mail_is_the_subscriber_s_request() -> None:
+    result = classify(make_mail("This message was automatically generated by Gmail.", "Unsubscribe"))
+    assert result.intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_delivery_report_mime_structure_is_automated() -> None:
+    msg = EmailMessage()
+    msg["From"] = "someone@example.kz"
+    msg["To"] = "hello@1texno.kz"
+    msg["Subject"] = "report"
+    msg.set_content("Отпишите меня")
+    msg.make_mixed()
+    report = EmailMessage()
+    report.set_content("Final-Recipient: rfc822; x@y.kz\nAction: failed\n")
+    msg.attach(report)
+    raw = msg.as_bytes().replace(b"multipart/mixed", b"multipart/report; report-type=delivery-status", 1)
+    result = classify(parse_mail(raw))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert any(e.rule == "report_mime" for e in result.evidence)
