@@ -45,6 +45,7 @@ _HEADER_OTHER = re.compile(
     r"\s*\*?\s*:",
     re.IGNORECASE,
 )
+_HEADER_SENT = re.compile(r"^\s*\*?(sent|отправлено|жіберілді)\s*\*?\s*:", re.IGNORECASE)
 _ATTRIBUTION_END = re.compile(
     r"(wrote|writes|пишет|написал[аио]?|написал\(а\)|жазды|жазған|жазады)\s*:?\s*$", re.IGNORECASE
 )
@@ -63,8 +64,11 @@ _VALEDICTION = re.compile(
     r"құрметпен|ізгі тілекпен|құрметпен сізге)\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
-# A valediction only opens the signature when this few lines or fewer follow it.
+_THANKS = re.compile(r"^\s*(thanks|thank you|many thanks|спасибо|благодарю|рахмет|көп рахмет)\s*[,!]?\s*$", re.I)
+# A valediction only opens the signature when this few lines or fewer follow it; a bare "Thanks,"
+# only when it is followed by a name of one to three lines at the very end.
 _SIGNATURE_TAIL_LINES = 8
+_THANKS_TAIL_LINES = 3
 
 
 def split_reply(text: str) -> ReplyParts:
@@ -105,8 +109,19 @@ def _starts_quote_block(lines: list[str], i: int) -> bool:
     if _UNDERSCORES.match(line):
         return _header_block_follows(lines, i + 1)
     if _HEADER_FROM.match(line):
-        return _header_block_follows(lines, i)
+        return _header_block_follows(lines, i) and _reads_as_quoted_header(lines, i)
     return False
+
+
+def _reads_as_quoted_header(lines: list[str], i: int) -> bool:
+    """A bare "От:/Дата:" block opening a formal letter is the sender's own text, not a quote.
+
+    It is a quoted header when the sender wrote something above it, or it names an address, or it
+    has the "Sent:" line that mail clients write.
+    """
+    if any(line.strip() for line in lines[:i]) or _ADDRESS.search(lines[i]):
+        return True
+    return any(_HEADER_SENT.match(line) for line in lines[i + 1 : i + 6])
 
 
 def _header_block_follows(lines: list[str], start: int) -> bool:
@@ -148,7 +163,10 @@ def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
             return lines[:i], lines[i:]
     content = [i for i, line in enumerate(lines) if line.strip()]
     for i in content:
-        if _VALEDICTION.match(lines[i]) and len([j for j in content if j > i]) <= _SIGNATURE_TAIL_LINES:
+        after = len([j for j in content if j > i])
+        if _VALEDICTION.match(lines[i]) and after <= _SIGNATURE_TAIL_LINES:
+            return lines[:i], lines[i:]
+        if _THANKS.match(lines[i]) and 1 <= after <= _THANKS_TAIL_LINES:
             return lines[:i], lines[i:]
     return lines, []
 

@@ -76,3 +76,24 @@ def test_valediction_far_from_the_end_does_not_swallow_the_text() -> None:
 def test_a_line_mentioning_wrote_is_not_an_attribution() -> None:
     text = "I wrote to you twice: please unsubscribe me.\nThanks"
     assert split_reply(text).new == text
+
+
+def test_a_formal_letter_opening_with_its_own_header_lines_is_new_text() -> None:
+    text = "От: Жумабаев К.С.\nДата: 20.11.2026\n\nЗАЯВЛЕНИЕ\nПрошу удалить все мои персональные данные."
+    assert split_reply(text).new == text
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("Please update my phone.\n\nThanks,\nMarat", "Please update my phone."),
+        ("Обновите телефон.\n\nСпасибо,\nОльга Ким\nбухгалтер", "Обновите телефон."),
+        ("Телефонымды жаңартыңыз.\nРахмет,\nБақытжан", "Телефонымды жаңартыңыз."),
+    ],
+)
+def test_thanks_followed_by_a_name_opens_the_signature(text: str, new: str) -> None:
+    assert split_reply(text).new == new
+
+
+def test_thanks_as_the_last_line_stays_in_the_text() -> None:
+    assert split_reply("Отпишите меня.\nСпасибо!").new == "Отпишите меня.\nСпасибо!"
