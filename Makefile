@@ -18,7 +18,7 @@ help:
 	@echo "make bench        speed and memory benchmarks"
 
 $(STAMP): pyproject.toml
-	bash scripts/install-system-deps.sh venv
+	PYTHON=$(PYTHON) bash scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -22,6 +22,7 @@ ENV_PREFIX = "INBOXBOT_"
 _SECRET_KEYS = {("imap", "password"), ("smtp", "password")}
 
 Security = Literal["ssl", "starttls", "none"]
+SEGMENT_BACKENDS = frozenset({"database"})  # names the bootstrap knows how to build
 
 
 class ConfigError(Exception):
@@ -113,6 +114,25 @@ class SlaSettings(_Section):
     deadline_hours: float = Field(24.0, gt=0)
 
 
+class UnsubscribeSettings(_Section):
+    backends: tuple[str, ...] = ("database",)
+    max_attempts: int = Field(10, ge=1)
+    backoff_seconds: float = Field(60.0, ge=0)
+    max_backoff_seconds: float = Field(3600.0, ge=0)
+    confirmation_days: float = Field(7.0, gt=0)
+    batch_size: int = Field(50, ge=1)
+
+    @field_validator("backends")
+    @classmethod
+    def _backends(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one segment backend is needed")
+        unknown = [name for name in value if name not in SEGMENT_BACKENDS]
+        if unknown:
+            raise ValueError(f"unknown segment backend(s) {unknown}; known: {sorted(SEGMENT_BACKENDS)}")
+        return value
+
+
 class OutboxSettings(_Section):
     max_attempts: int = Field(8, ge=1)
     backoff_seconds: float = Field(60.0, ge=0)
@@ -152,6 +172,7 @@ class Settings(BaseSettings):
     acks: AckSettings = AckSettings()
     sla: SlaSettings = SlaSettings()
     outbox: OutboxSettings = OutboxSettings()
+    unsubscribe: UnsubscribeSettings = UnsubscribeSettings()
     worker: WorkerSettings = WorkerSettings()
     limits: LimitSettings = LimitSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -42,6 +42,7 @@ def make_mail(
 
 UNSUBSCRIBE_RU = "Здравствуйте! Прошу исключить меня из вашей рассылки, больше не присылайте новости."
 CHANGE_KK = "Сәлеметсіз бе! Телефон нөмірім өзгерді, жаңа нөмір +7 701 111 22 33. Деректерімді жаңартыңыз."
+ACCESS_RU = "Добрый день! Прошу сообщить, какие мои персональные данные хранятся в вашей компании."
 QUESTION_EN = "Hello, do you offer a discount for schools on the cloud backup plan? Thanks, Tom"
 
 
@@ -91,8 +92,11 @@ def settings_for(
         account = imap_account
         values["source"] = "imap"
         values["imap"] = {
-            "host": account.host, "port": account.port, "username": account.username,
-            "password": account.password, "security": "none",
+            "host": account.host,
+            "port": account.port,
+            "username": account.username,
+            "password": account.password,
+            "security": "none",
         }
     if maildir is not None:
         values["source"] = f"maildir:{maildir}"
@@ -130,9 +134,16 @@ def flatten_env(data: Mapping[str, Any], prefix: str = "INBOXBOT_") -> Iterator[
             yield name, str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def inboxbot(*args: str, env: Mapping[str, str], timeout: float = 120, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def inboxbot(
+    *args: str, env: Mapping[str, str], timeout: float = 120, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """Run the ``inboxbot`` command as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "inboxbot", *args], env=dict(env), cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, "-m", "inboxbot", *args],
+        env=dict(env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )

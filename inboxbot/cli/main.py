@@ -8,11 +8,12 @@ from inboxbot import __version__
 from inboxbot.adapters.db.schema import require_current
 from inboxbot.cli.check_cmd import check_command
 from inboxbot.cli.classify_cmd import classify_command
+from inboxbot.cli.contacts_cmd import contacts_group, segments_group
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
 from inboxbot.cli.tickets_cmd import tickets_group
-from inboxbot.service.scheduler import run_forever
 from inboxbot.service.intake import Outcome
+from inboxbot.service.scheduler import run_forever
 from inboxbot.service.worker import CycleReport
 
 
@@ -74,6 +75,8 @@ cli.add_command(check_command)
 cli.add_command(classify_command)
 cli.add_command(tickets_group)
 cli.add_command(db_group)
+cli.add_command(contacts_group)
+cli.add_command(segments_group)
 
 
 def main() -> None:

@@ -15,8 +15,16 @@ from rich.table import Table
 
 from inboxbot.adapters.db.models import Ticket
 from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.tickets import TicketStatus
-from inboxbot.service.staff import TicketFile, TicketNotFound, list_tickets, resolve_ticket, ticket_file
+from inboxbot.service.staff import (
+    TicketFile,
+    TicketNotFound,
+    approve_ticket,
+    list_tickets,
+    resolve_ticket,
+    ticket_file,
+)
 
 STATUS_CHOICES = [s.value for s in TicketStatus] + ["all"]
 
@@ -84,6 +92,41 @@ def resolve_command(state: CliState, ident: str, note: str, actor: str | None) -
 def console() -> Console:
     """The terminal's width on a terminal; wide enough for whole lines when piped to a file or a pager."""
     return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+@tickets_group.command("approve")
+@click.argument("ident", metavar="ID")
+@click.option(
+    "--intents",
+    default=None,
+    metavar="LIST",
+    help="Correct the intents first, e.g. 'unsubscribe' or 'data_change,unsubscribe'.",
+)
+@click.option("--by", "actor", default=None, help="Who triaged it (default: the current user).")
+@pass_state
+def approve_command(state: CliState, ident: str, intents: str | None, actor: str | None) -> None:
+    """Triage a ticket flagged for review: confirm (or correct) its intents and let inboxbot act on them."""
+    chosen = _parse_intents(intents) if intents else None
+    who = f"staff:{actor or getpass.getuser()}"
+    with application(state) as app:
+        try:
+            ticket = approve_ticket(
+                app.store, ident, automation=app.unsubscribe, actor=who, clock=app.clock, intents=chosen
+            )
+        except TicketNotFound as exc:
+            fail(str(exc))
+        app.worker.sweep()
+        app.worker.deliver()
+    click.echo(f"{ticket.number} approved: {', '.join(ticket.intents)}")
+
+
+def _parse_intents(text: str) -> list[Intent]:
+    try:
+        chosen = [Intent(part.strip()) for part in text.split(",") if part.strip()]
+        Classification(tuple(chosen), "ru", 1.0, False)
+    except ValueError as exc:
+        fail(f"--intents: {exc}", 2)
+    return chosen
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -64,7 +64,9 @@ _VALEDICTION = re.compile(
     r"құрметпен|ізгі тілекпен|құрметпен сізге)\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
-_THANKS = re.compile(r"^\s*(thanks|thank you|many thanks|спасибо|благодарю|рахмет|көп рахмет)\s*[,!]?\s*$", re.I)
+_THANKS = re.compile(
+    r"^\s*(thanks|thank you|many thanks|спасибо|благодарю|рахмет|көп рахмет)\s*[,!]?\s*$", re.I
+)
 # A valediction only opens the signature when this few lines or fewer follow it; a bare "Thanks,"
 # only when it is followed by a name of one to three lines at the very end.
 _SIGNATURE_TAIL_LINES = 8

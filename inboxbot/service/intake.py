@@ -16,27 +16,36 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
 
-from inboxbot.adapters.db.models import Message, OutboxMail, Ticket
+from inboxbot.adapters.db.models import Message, Ticket
 from inboxbot.adapters.db.store import DuplicateError, Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
 from inboxbot.core.replies import may_auto_reply
 from inboxbot.core.tickets import TicketStatus, category_for, due_at, format_number, merge_intents, numbers_in
-from inboxbot.service.composer import Envelope, compose, new_message_id
-from inboxbot.templating import Templates
+from inboxbot.service.mailer import Mailer
 
 log = structlog.get_logger("inboxbot.intake")
 
 Clock = Callable[[], datetime]
 Classifier = Callable[[ParsedMail], Classification]
-TicketHook = Callable[[Tx, Ticket, ParsedMail, Classification], None]
-MAX_DISPLAY_NAME = 64
+
+
+class TicketAutomation(Protocol):
+    """Work that a ticket's requests start on their own (unsubscribe), in the intake's transaction."""
+
+    def replaces_acknowledgement(self, mail: ParsedMail, verdict: Classification) -> str | None:
+        """Why no acknowledgement is needed (another mail will answer), or None."""
+        ...
+
+    def on_opened(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None: ...
+
+    def on_reply(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -92,15 +101,33 @@ class Result:
 
 
 @dataclass(frozen=True)
-class IntakePolicy:
+class ReplyGuard:
+    """Whether an automatic mail may go to a mail's sender now (robots, ourselves, the loop guard)."""
+
     own_addresses: frozenset[str]
-    sender_address: str
-    sender_name: str
+    daily_limit: int = 3
+
+    def refusal(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
+        sent_today = (
+            tx.replies_sent_since(mail.from_address, now - timedelta(days=1)) if mail.from_address else 0
+        )
+        decision = may_auto_reply(
+            mail,
+            verdict,
+            own_addresses=self.own_addresses,
+            sent_to_sender_today=sent_today,
+            daily_limit=self.daily_limit,
+        )
+        return None if decision.send else decision.reason
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    reply_guard: ReplyGuard
     ticket_prefix: str = "HB"
     timezone: str = "Asia/Almaty"
     deadline_hours: float = 24.0
     acks_enabled: bool = True
-    acks_per_sender_per_day: int = 3
     default_language: str = "ru"
     limits: ParseLimits = field(default_factory=ParseLimits)
 
@@ -111,17 +138,17 @@ class Intake:
         *,
         store: Store,
         classify: Classifier,
-        templates: Templates,
+        mailer: Mailer,
         policy: IntakePolicy,
         clock: Clock,
-        on_ticket_opened: Sequence[TicketHook] = (),
+        automations: Sequence[TicketAutomation] = (),
     ) -> None:
         self.store = store
         self.classify = classify
-        self.templates = templates
+        self.mailer = mailer
         self.policy = policy
         self.clock = clock
-        self.on_ticket_opened = tuple(on_ticket_opened)
+        self.automations = tuple(automations)
         self.zone = ZoneInfo(policy.timezone)
 
     def process(self, inbound: Inbound) -> Result:
@@ -293,8 +320,8 @@ class Intake:
             },
         )
         self._acknowledge(tx, ticket, mail, verdict)
-        for hook in self.on_ticket_opened:
-            hook(tx, ticket, mail, verdict)
+        for automation in self.automations:
+            automation.on_opened(tx, ticket, mail, verdict)
         return ticket
 
     def _add_reply(
@@ -325,69 +352,37 @@ class Intake:
             ticket.resolved_at = None
         ticket.updated_at = now
         tx.session.add(ticket)
+        for automation in self.automations:
+            automation.on_reply(tx, ticket, mail, verdict)
 
     def _acknowledge(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
         assert ticket.id is not None
         now = self.clock()
-        if not self.policy.acks_enabled:
-            tx.add_event(ticket.id, now, "inboxbot", "ack_skipped", {"reason": "acknowledgements disabled"})
+        reason = self._no_ack_reason(tx, mail, verdict, now)
+        if reason:
+            tx.add_event(ticket.id, now, "inboxbot", "ack_skipped", {"reason": reason})
             return
-        sent_today = (
-            tx.replies_sent_since(mail.from_address, now - timedelta(days=1)) if mail.from_address else 0
-        )
-        decision = may_auto_reply(
-            mail,
-            verdict,
-            own_addresses=self.policy.own_addresses,
-            sent_to_sender_today=sent_today,
-            daily_limit=self.policy.acks_per_sender_per_day,
-        )
-        if not decision.send:
-            tx.add_event(ticket.id, now, "inboxbot", "ack_skipped", {"reason": decision.reason})
-            return
-        outgoing = self._ack_mail(ticket, mail, now)
-        tx.enqueue(outgoing)
-        tx.add_event(
-            ticket.id,
-            now,
-            "inboxbot",
-            "ack_queued",
-            {"outbox": outgoing.id, "message_id": outgoing.message_id, "language": ticket.language},
-        )
-
-    def _ack_mail(self, ticket: Ticket, mail: ParsedMail, now: datetime) -> OutboxMail:
-        rendered = self.templates.render(
-            "ack",
-            ticket.language,
-            {
-                "ticket_number": ticket.number,
-                "client_name": _greeting_name(mail.from_name),
-                "company": self.policy.sender_name,
-                "deadline_hours": _hours(self.policy.deadline_hours),
-                "received_local": _local(ticket.received_at, self.zone),
-                "due_local": _local(ticket.due_at, self.zone),
-            },
-        )
-        message_id = new_message_id(self.policy.sender_address, "ack")
-        envelope = Envelope(
-            sender_address=self.policy.sender_address,
-            sender_name=self.policy.sender_name,
+        outgoing = self.mailer.queue(
+            tx,
+            ticket,
+            kind="ack",
             to_address=mail.from_address,
-            to_name=_greeting_name(mail.from_name),
+            to_name=mail.from_name,
+            now=now,
             in_reply_to=mail.message_id,
             references=mail.references,
         )
-        return OutboxMail(
-            ticket_id=ticket.id,
-            kind="ack",
-            message_id=message_id,
-            mail_from=self.policy.sender_address,
-            recipient=mail.from_address,
-            raw=compose(rendered, envelope, message_id=message_id, now=now),
-            status="pending",
-            next_attempt_at=now,
-            created_at=now,
-        )
+        detail = {"outbox": outgoing.id, "message_id": outgoing.message_id, "language": ticket.language}
+        tx.add_event(ticket.id, now, "inboxbot", "ack_queued", detail)
+
+    def _no_ack_reason(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
+        if not self.policy.acks_enabled:
+            return "acknowledgements disabled"
+        for automation in self.automations:
+            replaced = automation.replaces_acknowledgement(mail, verdict)
+            if replaced:
+                return replaced
+        return self.policy.reply_guard.refusal(tx, mail, verdict, now)
 
 
 def dedupe_key(mail: ParsedMail) -> str:
@@ -400,22 +395,6 @@ def _duplicate(existing: Message) -> Result:
     return Result(
         Outcome.DUPLICATE, _DESTINATION.get(outcome, Destination.PROCESSED), reason=f"already {outcome.value}"
     )
-
-
-def _greeting_name(name: str) -> str:
-    """A display name fit to echo back: short, and not a vehicle for links (backscatter spam)."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_DISPLAY_NAME or any(s in name.lower() for s in ("://", "www.", "@")):
-        return ""
-    return name
-
-
-def _hours(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
 def _headers_for_staff(raw: bytes) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from inboxbot.adapters.db.store import Tx
 from inboxbot.service.intake import Destination, Inbound
 
 CursorLookup = Callable[[str], "tuple[int, int] | None"]
@@ -73,4 +74,28 @@ class Transport(Protocol):
 
     def probe(self) -> str:
         """Try the transport; a one-line description when usable, else :class:`TransportUnavailable`."""
+        ...
+
+
+class BackendError(Exception):
+    """A mailing backend could not remove an address; ``permanent`` when retrying cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class SegmentBackend(Protocol):
+    """A place where mailing lists live: the built-in database, or an external mailing service
+    (Mailchimp, Unisender, SendPulse, listmonk). Adding one means writing this class and naming it
+    in ``[unsubscribe] backends``; the pipeline does not change."""
+
+    name: str
+
+    def remove_everywhere(self, address: str, tx: Tx) -> list[str]:
+        """Take ``address`` out of every list this backend holds; return the lists it left.
+
+        Must be idempotent (a retry after a crash calls it again). ``tx`` is the transaction that
+        records the result; the database backend does its work in it. Raises :class:`BackendError`.
+        """
         ...

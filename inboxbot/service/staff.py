@@ -8,8 +8,10 @@ from typing import Any
 
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Store, Tx
-from inboxbot.core.tickets import TicketStatus
-from inboxbot.service.intake import Clock
+from inboxbot.core.intents import Classification, Intent
+from inboxbot.core.mail import ParsedMail, UnreadableMail, parse_mail
+from inboxbot.core.tickets import TicketStatus, category_for
+from inboxbot.service.intake import Clock, TicketAutomation
 
 ACTIVE_STATUSES = (TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 
@@ -67,3 +69,50 @@ def resolve_ticket(store: Store, ident: str, *, note: str, actor: str, clock: Cl
         ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.RESOLVED.value, now, now
         tx.session.add(ticket)
         return ticket, True
+
+
+def approve_ticket(
+    store: Store,
+    ident: str,
+    *,
+    automation: TicketAutomation,
+    actor: str,
+    clock: Clock,
+    intents: Sequence[Intent] | None = None,
+) -> Ticket:
+    """A person has triaged the ticket: its (corrected) intents stand, and inboxbot may act on them
+    (an unsubscribe is fulfilled as if it had been clear from the start)."""
+    with store.transaction() as tx:
+        ticket = find_ticket(tx, ident)
+        assert ticket.id is not None
+        now = clock()
+        chosen = tuple(intents) if intents else tuple(Intent(i) for i in ticket.intents)
+        verdict = Classification(chosen, ticket.language, 1.0, False, ())
+        if [i.value for i in verdict.intents] != ticket.intents:
+            tx.add_event(
+                ticket.id,
+                now,
+                actor,
+                "reclassified",
+                {"from": ticket.intents, "to": [i.value for i in verdict.intents]},
+            )
+            ticket.intents = [i.value for i in verdict.intents]
+            ticket.category = category_for(verdict.intents)
+        tx.add_event(ticket.id, now, actor, "approved", {"was_flagged": ticket.needs_review})
+        ticket.needs_review, ticket.updated_at = False, now
+        tx.session.add(ticket)
+        mail = _opening_mail(tx, ticket.id)
+        if mail is not None:
+            automation.on_opened(tx, ticket, mail, verdict)
+        return ticket
+
+
+def _opening_mail(tx: Tx, ticket_id: int) -> ParsedMail | None:
+    messages = tx.messages_of(ticket_id)
+    raw = tx.raw_message(messages[0].id or 0) if messages else None
+    if raw is None:
+        return None
+    try:
+        return parse_mail(raw)
+    except UnreadableMail:
+        return None

@@ -50,11 +50,15 @@ class Worker:
         self.sweeps = tuple(sweeps)
 
     def run_once(self) -> CycleReport:
+        """Poll, then the sweeps (whose mail goes out in this same cycle), then deliver the outbox."""
         poll = self.poll()
+        self.sweep()
         delivery = self.deliver()
+        return CycleReport(poll=poll, delivery=delivery)
+
+    def sweep(self) -> None:
         for sweep in self.sweeps:
             sweep()
-        return CycleReport(poll=poll, delivery=delivery)
 
     def poll(self) -> PollReport:
         """Take in every waiting mail; each is moved out of the inbox only after its commit."""

@@ -18,8 +18,9 @@ SAMPLES = ROOT / "samples" / "maildir"
 @pytest.fixture
 def demo(tmp_path: Path) -> Settings:
     shutil.copytree(SAMPLES, tmp_path / "maildir")
-    return settings_for(db_url=f"sqlite:///{tmp_path}/inboxbot.db", maildir=tmp_path / "maildir",
-                        files=tmp_path / "outbox")
+    return settings_for(
+        db_url=f"sqlite:///{tmp_path}/inboxbot.db", maildir=tmp_path / "maildir", files=tmp_path / "outbox"
+    )
 
 
 def test_demo_run_opens_tickets_and_writes_acknowledgements(demo: Settings, tmp_path: Path) -> None:
@@ -32,11 +33,23 @@ def test_demo_run_opens_tickets_and_writes_acknowledgements(demo: Settings, tmp_
     assert run.stdout.startswith("inboxbot: 13 mail(s): ")
     listed = json.loads(inboxbot("tickets", "list", "--json", "--status", "all", env=env).stdout)
     assert len(listed) == 10
-    for key in ("number", "status", "intents", "language", "sender", "subject", "message_id", "received_at", "due_at"):
+    for key in (
+        "number",
+        "status",
+        "intents",
+        "language",
+        "sender",
+        "subject",
+        "message_id",
+        "received_at",
+        "due_at",
+    ):
         assert all(key in ticket for ticket in listed)
     assert {t["language"] for t in listed} == {"ru", "kk", "en"}
-    acks = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert len(acks) == 10
+    # three unsubscribe-only requests are fulfilled and closed at once; their confirmation is the answer
+    assert sum(t["status"] == "resolved" for t in listed) == 3
+    sent = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(sent) == 11  # 7 acknowledgements + 4 unsubscribe confirmations (one with a data change)
     moved = {p.parent.parent.name: 0 for p in (tmp_path / "maildir").glob(".*/cur/*")}
     for p in (tmp_path / "maildir").glob(".*/cur/*"):
         moved[p.parent.parent.name] += 1
@@ -52,11 +65,13 @@ def test_table_lists_open_tickets_and_show_and_resolve_work(demo: Settings) -> N
 
     table = inboxbot("tickets", "list", env=env)
     shown = json.loads(inboxbot("tickets", "show", first, "--json", env=env).stdout)
-    resolved = inboxbot("tickets", "resolve", first, "--note", "removed from all lists", "--by", "aigerim", env=env)
+    resolved = inboxbot(
+        "tickets", "resolve", first, "--note", "removed from all lists", "--by", "aigerim", env=env
+    )
     again = inboxbot("tickets", "resolve", first, "--note", "again", env=env)
     after = json.loads(inboxbot("tickets", "show", first, "--json", env=env).stdout)
 
-    assert first in table.stdout and "10 ticket(s)" in table.stdout
+    assert first in table.stdout and "7 ticket(s)" in table.stdout
     assert shown["evidence"] and [e["kind"] for e in shown["events"]][:2] == ["opened", "ack_queued"]
     assert resolved.stdout.strip() == f"{first} resolved"
     assert again.stdout.strip() == f"{first} was already resolved"
@@ -89,7 +104,12 @@ def test_invalid_configuration_is_refused_naming_the_key(demo: Settings) -> None
 
 
 def test_unreachable_imap_server_exits_3_with_one_line(demo: Settings) -> None:
-    env = {**env_for(demo), "INBOXBOT_SOURCE": "imap", "INBOXBOT_IMAP__HOST": "127.0.0.1", "INBOXBOT_IMAP__PORT": "9"}
+    env = {
+        **env_for(demo),
+        "INBOXBOT_SOURCE": "imap",
+        "INBOXBOT_IMAP__HOST": "127.0.0.1",
+        "INBOXBOT_IMAP__PORT": "9",
+    }
     inboxbot("db", "upgrade", env=env)
     result = inboxbot("run-once", env=env)
     assert result.returncode == 3
@@ -105,7 +125,10 @@ def test_check_gives_a_verdict_per_part(demo: Settings) -> None:
     assert before.returncode == 3 and "database: FAILED: database schema is at empty" in before.stdout
     assert after.returncode == 0, after.stdout
     assert [line.split(":")[0] for line in after.stdout.splitlines()] == [
-        "configuration", "mailbox", "transport", "database",
+        "configuration",
+        "mailbox",
+        "transport",
+        "database",
     ]
 
 

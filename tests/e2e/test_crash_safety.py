@@ -33,11 +33,18 @@ def count(url: str, model: type) -> int:
 
 
 def start_run_once(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "inboxbot", "run-once"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "inboxbot", "run-once"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def kill_after(process: subprocess.Popen[bytes], url: str, tickets_at_least: int, timeout: float = 60) -> bool:
+def kill_after(
+    process: subprocess.Popen[bytes], url: str, tickets_at_least: int, timeout: float = 60
+) -> bool:
     """SIGKILL the worker once ``tickets_at_least`` tickets are committed; False if it finished first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -56,9 +63,13 @@ def test_sigkill_mid_batch_then_rerun_loses_nothing_and_doubles_nothing(
     imap_account: ImapAccount, db_url: str, tmp_path: Path
 ) -> None:
     for i in range(MAILS):
-        append(imap_account, make_mail(f"Здравствуйте! Вопрос номер {i} по счёту.", sender=f"client{i}@example.kz"))
-    settings = settings_for(db_url=db_url, imap_account=imap_account, files=tmp_path / "outbox",
-                            imap={"batch_size": 25})
+        append(
+            imap_account,
+            make_mail(f"Здравствуйте! Вопрос номер {i} по счёту.", sender=f"client{i}@example.kz"),
+        )
+    settings = settings_for(
+        db_url=db_url, imap_account=imap_account, files=tmp_path / "outbox", imap={"batch_size": 25}
+    )
     env = env_for(settings)
     assert inboxbot("db", "upgrade", env=env).returncode == 0
 
@@ -77,7 +88,9 @@ def test_sigkill_mid_batch_then_rerun_loses_nothing_and_doubles_nothing(
     engine = create_engine(normalize_url(db_url))
     with engine.connect() as conn:
         senders = conn.execute(text("select count(distinct sender) from ticket")).scalar_one()
-        per_ticket = conn.execute(text("select max(n) from (select count(*) n from outbox group by ticket_id) x"))
+        per_ticket = conn.execute(
+            text("select max(n) from (select count(*) n from outbox group by ticket_id) x")
+        )
         assert (senders, per_ticket.scalar_one()) == (MAILS, 1)
     engine.dispose()
     assert list_uids(imap_account, "INBOX") == []

@@ -10,6 +10,7 @@ import pytest
 from inboxbot.adapters.db import schema
 from inboxbot.bootstrap import App, build
 from inboxbot.config import Settings
+from inboxbot.service.ports import SegmentBackend
 from tests.support import Clock, settings_for
 
 AppFactory = Callable[..., App]
@@ -25,8 +26,10 @@ def make_app(clock: Clock) -> Iterator[AppFactory]:
     """``make_app(settings)`` or ``make_app(db_url=..., imap=..., smtp=...)``: a migrated, assembled app."""
     apps: list[App] = []
 
-    def make(settings: Settings | None = None, **kwargs: Any) -> App:
-        app = build(settings or settings_for(**kwargs), clock=clock)
+    def make(
+        settings: Settings | None = None, backends: list[SegmentBackend] | None = None, **kwargs: Any
+    ) -> App:
+        app = build(settings or settings_for(**kwargs), clock=clock, backends=backends)
         schema.upgrade(app.store.engine)
         apps.append(app)
         return app

@@ -11,14 +11,15 @@ from inboxbot.adapters.db.models import OutboxMail
 from inboxbot.bootstrap import App
 from tests.harness.smtp import SmtpServer
 from tests.integration.conftest import AppFactory
-from tests.support import QUESTION_EN, UNSUBSCRIBE_RU, Clock, make_mail
+from tests.support import ACCESS_RU, QUESTION_EN, Clock, make_mail
 
 
 def queue_two_acks(app: App, maildir: Path) -> None:
     new = maildir / "new"
     new.mkdir(parents=True)
     (new / "1").write_bytes(make_mail(QUESTION_EN, sender="a@example.com"))
-    (new / "2").write_bytes(make_mail(UNSUBSCRIBE_RU, sender="b@example.kz"))
+    (new / "2").write_bytes(make_mail(ACCESS_RU, sender="b@example.kz"))
+
     assert app.worker.poll().total == 2
 
 
@@ -35,7 +36,9 @@ def ticket_events(app: App) -> list[str]:
 def test_temporary_refusal_is_retried_after_backoff(
     smtp_server: SmtpServer, db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
 ) -> None:
-    app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server, outbox={"backoff_seconds": 60})
+    app = make_app(
+        db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server, outbox={"backoff_seconds": 60}
+    )
     queue_two_acks(app, tmp_path / "mail")
     smtp_server.fail_next(1, stage="rcpt", code=451)
 
@@ -48,7 +51,8 @@ def test_temporary_refusal_is_retried_after_backoff(
     assert (second.sent, second.retrying) == (1, 0)
     assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == ["a@example.com", "b@example.kz"]
     assert [(m.recipient, m.status, m.attempts) for m in outbox(app)] == [
-        ("a@example.com", "sent", 2), ("b@example.kz", "sent", 1),
+        ("a@example.com", "sent", 2),
+        ("b@example.kz", "sent", 1),
     ]
 
 
@@ -68,7 +72,11 @@ def test_permanent_refusal_is_recorded_on_the_ticket(
 
 
 def test_server_down_keeps_the_mail_and_delivers_it_when_back(
-    make_smtp_server: Callable[..., SmtpServer], db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
+    make_smtp_server: Callable[..., SmtpServer],
+    db_url: str,
+    tmp_path: Path,
+    make_app: AppFactory,
+    clock: Clock,
 ) -> None:
     server = make_smtp_server()
     app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=server)
@@ -87,8 +95,12 @@ def test_server_down_keeps_the_mail_and_delivers_it_when_back(
 def test_too_many_attempts_give_up(
     smtp_server: SmtpServer, db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
 ) -> None:
-    app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server,
-                   outbox={"max_attempts": 3, "backoff_seconds": 1})
+    app = make_app(
+        db_url=db_url,
+        maildir=tmp_path / "mail",
+        smtp_server=smtp_server,
+        outbox={"max_attempts": 3, "backoff_seconds": 1},
+    )
     queue_two_acks(app, tmp_path / "mail")
     smtp_server.fail_next(10, stage="rcpt", code=451)
     for _ in range(4):
@@ -105,9 +117,19 @@ def test_starttls_and_auth_with_a_verified_certificate(
     from tests.support import settings_for
 
     base = settings_for(db_url=db_url, maildir=tmp_path / "mail", smtp_server=server)
-    settings = base.model_copy(update={"smtp": base.smtp.model_copy(update={
-        "host": "localhost", "security": "starttls", "ca_file": server.ca_file, "username": "bot",
-        "password": __import__("pydantic").SecretStr("s3cret")})})
+    settings = base.model_copy(
+        update={
+            "smtp": base.smtp.model_copy(
+                update={
+                    "host": "localhost",
+                    "security": "starttls",
+                    "ca_file": server.ca_file,
+                    "username": "bot",
+                    "password": __import__("pydantic").SecretStr("s3cret"),
+                }
+            )
+        }
+    )
     app = make_app(settings)
     queue_two_acks(app, tmp_path / "mail")
     assert app.worker.deliver().sent == 2

@@ -26,7 +26,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_embedded_defaults_run_the_demo_locally() -> None:
     settings = load_settings(None)
     assert (settings.source, settings.transport, settings.database.url) == (
-        "maildir:var/maildir", "files:var/outbox", "sqlite:///var/inboxbot.db",
+        "maildir:var/maildir",
+        "files:var/outbox",
+        "sqlite:///var/inboxbot.db",
     )
     assert settings.imap.security == "ssl" and settings.smtp.security == "starttls"
 
@@ -37,7 +39,11 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("INBOXBOT_IMAP__SECURITY", "starttls")
     monkeypatch.setenv("INBOXBOT_IMAP__PASSWORD", "s3cret")
     settings = load_settings(path)
-    assert (settings.imap.host, settings.imap.port, settings.imap.security) == ("imap.example.kz", 143, "starttls")
+    assert (settings.imap.host, settings.imap.port, settings.imap.security) == (
+        "imap.example.kz",
+        143,
+        "starttls",
+    )
     assert settings.imap.password.get_secret_value() == "s3cret"
     assert "s3cret" not in repr(settings)
 
@@ -53,7 +59,9 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
         ("INBOXBOT_IMAP__HOTS", "typo", "imap.hots (INBOXBOT_IMAP__HOTS)"),
     ],
 )
-def test_invalid_values_are_refused_naming_the_key(monkeypatch: pytest.MonkeyPatch, env: str, value: str, named: str) -> None:
+def test_invalid_values_are_refused_naming_the_key(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: str, named: str
+) -> None:
     monkeypatch.setenv(env, value)
     with pytest.raises(ConfigError, match="invalid configuration") as caught:
         load_settings(None)

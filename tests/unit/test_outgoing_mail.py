@@ -21,6 +21,8 @@ CONTEXT = {
     "deadline_hours": "24",
     "received_local": "24.11.2026 10:00",
     "due_local": "25.11.2026 10:00",
+    "address": "aigerim@example.kz",
+    "segments": ["Новости", "SMS-акции"],
 }
 
 
@@ -59,10 +61,26 @@ def test_every_shipped_template_renders_in_every_language() -> None:
             assert Templates().render(kind, language, CONTEXT).language == language
 
 
+@pytest.mark.parametrize("segments", [["Новости", "SMS-акции"], []])
+def test_unsubscribe_confirmation_says_which_lists_the_address_left(segments: list[str]) -> None:
+    rendered = Templates().render("unsubscribed", "ru", {**CONTEXT, "segments": segments})
+    if segments:
+        assert "из всех рассылок ONETEXNO: Новости, SMS-акции." in rendered.text
+    else:
+        assert "не было ни в одной из наших рассылок" in rendered.text
+    assert "список исключений" in rendered.text
+
+
 def test_composed_reply_threads_and_carries_rfc3834_headers() -> None:
     rendered = Templates().render("ack", "kk", CONTEXT)
-    envelope = Envelope("hello@1texno.kz", "ONETEXNO", "aigerim@example.kz", "Айгерім", "<orig@example.kz>",
-                        ("<older@example.kz>",))
+    envelope = Envelope(
+        "hello@1texno.kz",
+        "ONETEXNO",
+        "aigerim@example.kz",
+        "Айгерім",
+        "<orig@example.kz>",
+        ("<older@example.kz>",),
+    )
     message_id = new_message_id("hello@1texno.kz", "ack")
     raw = compose(rendered, envelope, message_id=message_id, now=datetime(2026, 11, 24, tzinfo=UTC))
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -73,5 +91,7 @@ def test_composed_reply_threads_and_carries_rfc3834_headers() -> None:
     assert msg.get_content_type() == "multipart/alternative"
     parsed = parse_mail(raw)
     assert (parsed.from_address, parsed.to, parsed.subject) == (
-        "hello@1texno.kz", ("aigerim@example.kz",), "[HB-2026-000042] Өтінішіңіз тіркелді",
+        "hello@1texno.kz",
+        ("aigerim@example.kz",),
+        "[HB-2026-000042] Өтінішіңіз тіркелді",
     )

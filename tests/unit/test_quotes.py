@@ -58,7 +58,11 @@ def test_interleaved_reply_keeps_every_own_line() -> None:
     ("text", "new", "signature"),
     [
         ("Отпишите меня\n\nОтправлено с iPhone", "Отпишите меня", "Отправлено с iPhone"),
-        ("Please stop.\n--\nJohn Smith\n+7 701 000 00 00", "Please stop.", "--\nJohn Smith\n+7 701 000 00 00"),
+        (
+            "Please stop.\n--\nJohn Smith\n+7 701 000 00 00",
+            "Please stop.",
+            "--\nJohn Smith\n+7 701 000 00 00",
+        ),
         ("Деректерімді жойыңыз.\n\nҚұрметпен,\nАйгерім", "Деректерімді жойыңыз.", "Құрметпен,\nАйгерім"),
         ("Update my phone.\n\nBest regards,\nJohn\nCEO", "Update my phone.", "Best regards,\nJohn\nCEO"),
     ],

@@ -29,7 +29,9 @@ def mail(sender: str, extra: str = "") -> bytes:
     ],
 )
 def test_no_reply_to_robots_bounces_or_ourselves(raw: bytes, verdict: Classification, reason: str) -> None:
-    decision = may_auto_reply(parse_mail(raw), verdict, own_addresses=OWN, sent_to_sender_today=0, daily_limit=3)
+    decision = may_auto_reply(
+        parse_mail(raw), verdict, own_addresses=OWN, sent_to_sender_today=0, daily_limit=3
+    )
     assert (decision.send, decision.reason) == (False, reason)
 
 

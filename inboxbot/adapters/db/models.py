@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from inboxbot.adapters.db.types import UTCDateTime
@@ -49,7 +49,7 @@ class Ticket(SQLModel, table=True):
     evidence: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
     sender: str = Field(max_length=320, index=True)
     sender_name: str = Field(default="", max_length=255)
-    subject: str = Field(default="")
+    subject: str = Field(default="", sa_type=Text)
     message_id: str | None = Field(default=None, max_length=998)
     received_at: datetime = _when()
     due_at: datetime = _when(index=True)
@@ -85,10 +85,10 @@ class Message(SQLModel, table=True):
     received_at: datetime = _when()
     processed_at: datetime = _when()
     sender: str = Field(default="", max_length=320)
-    subject: str = Field(default="")
+    subject: str = Field(default="", sa_type=Text)
     outcome: str = Field(max_length=32, index=True)
     classification: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    quarantine_reason: str | None = None
+    quarantine_reason: str | None = Field(default=None, sa_type=Text)
     attachments: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     size: int = 0
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
@@ -124,6 +124,104 @@ class OutboxMail(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = _when()
     locked_until: datetime | None = _when(nullable=True)
-    last_error: str | None = None
+    last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
+
+
+class Contact(SQLModel, table=True):
+    """A person the company mails; the address is normalised (case-folded, IDNA domain)."""
+
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(default="", max_length=255)
+    phone: str = Field(default="", max_length=32)
+    language: str = Field(default="", max_length=8)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class Segment(SQLModel, table=True):
+    """A named mailing list: e-mail newsletters or SMS mailings."""
+
+    __tablename__ = "segment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    channel: str = Field(default="email", max_length=8)
+    created_at: datetime = _when()
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id", primary_key=True, index=True)
+    added_at: datetime = _when()
+
+
+class Suppression(SQLModel, table=True):
+    """An address that must never be mailed again, until a staff member lifts it (audited)."""
+
+    __tablename__ = "suppression"
+
+    email: str = Field(max_length=320, primary_key=True)
+    reason: str = Field(max_length=255)
+    suppressed_at: datetime = _when()
+    actor: str = Field(max_length=64)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    evidence: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ContactEvent(SQLModel, table=True):
+    """The history of an address: suppressed, removed from segments, imported, resubscribed."""
+
+    __tablename__ = "contact_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, index=True)
+    at: datetime = _when()
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    detail: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Fulfilment(SQLModel, table=True):
+    """Taking one address out of every mailing, backend by backend, retried until done."""
+
+    __tablename__ = "fulfilment"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "address", name="uq_fulfilment_ticket_address"),
+        Index("ix_fulfilment_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    address: str = Field(max_length=320)
+    notify: bool = True  # send the confirmation when done (not for an address already unsubscribed)
+    in_reply_to: str | None = Field(default=None, max_length=998)  # the mail the confirmation answers
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    locked_until: datetime | None = _when(nullable=True)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    results: dict[str, list[str]] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when()
+    done_at: datetime | None = _when(nullable=True)
+
+
+class AddressConfirmation(SQLModel, table=True):
+    """A request to the owner of another address named in an unsubscribe mail: reply to confirm."""
+
+    __tablename__ = "address_confirmation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    address: str = Field(max_length=320)
+    request_message_id: str = Field(max_length=998, unique=True)
+    status: str = Field(default="pending", max_length=16)
+    created_at: datetime = _when()
+    settled_at: datetime | None = _when(nullable=True)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from inboxbot.adapters.db.contacts import ContactQueries
 from inboxbot.adapters.db.models import (
     MailboxState,
     Message,
@@ -86,6 +87,7 @@ class Tx:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.contacts = ContactQueries(session)
 
     @property
     def dialect(self) -> str:

@@ -1,0 +1,230 @@
+"""Queries and writes for contacts, segments, the suppression list and unsubscribe fulfilment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from inboxbot.adapters.db.models import (
+    AddressConfirmation,
+    Contact,
+    ContactEvent,
+    Fulfilment,
+    Membership,
+    Segment,
+    Suppression,
+)
+
+
+class ContactQueries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _insert(self) -> Any:
+        return postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+    # -- contacts and segments ------------------------------------------------------------------
+    def contact(self, email: str) -> Contact | None:
+        return self.session.scalars(select(Contact).where(col(Contact.email) == email)).first()
+
+    def segment(self, name: str) -> Segment | None:
+        return self.session.scalars(select(Segment).where(col(Segment.name) == name)).first()
+
+    def ensure_segment(self, name: str, channel: str, now: datetime) -> Segment:
+        segment = self.segment(name)
+        if segment is None:
+            segment = Segment(name=name, channel=channel, created_at=now)
+            self.session.add(segment)
+            self.session.flush()
+        return segment
+
+    def segments_of(self, contact_id: int) -> list[str]:
+        stmt = (
+            select(col(Segment.name))
+            .join(Membership, col(Membership.segment_id) == col(Segment.id))
+            .where(col(Membership.contact_id) == contact_id)
+            .order_by(col(Segment.name))
+        )
+        return list(self.session.scalars(stmt))
+
+    def segment_counts(self) -> list[tuple[Segment, int]]:
+        """Every segment with its number of members who may be mailed (suppressed ones excluded)."""
+        members = (
+            select(col(Membership.segment_id), func.count().label("n"))
+            .join(Contact, col(Contact.id) == col(Membership.contact_id))
+            .where(
+                ~select(col(Suppression.email)).where(col(Suppression.email) == col(Contact.email)).exists()
+            )
+            .group_by(col(Membership.segment_id))
+            .subquery()
+        )
+        stmt = (
+            select(Segment, func.coalesce(members.c.n, 0))
+            .outerjoin(members, members.c.segment_id == col(Segment.id))
+            .order_by(col(Segment.name))
+        )
+        return [(segment, int(count)) for segment, count in self.session.execute(stmt)]
+
+    def mailable_members(self, segment_id: int) -> Sequence[Contact]:
+        """Members of a segment, never a suppressed address."""
+        stmt = (
+            select(Contact)
+            .join(Membership, col(Membership.contact_id) == col(Contact.id))
+            .where(col(Membership.segment_id) == segment_id)
+            .where(
+                ~select(col(Suppression.email)).where(col(Suppression.email) == col(Contact.email)).exists()
+            )
+            .order_by(col(Contact.email))
+        )
+        return self.session.scalars(stmt).all()
+
+    def remove_from_all_segments(self, contact_id: int) -> list[str]:
+        names = self.segments_of(contact_id)
+        self.session.execute(delete(Membership).where(col(Membership.contact_id) == contact_id))
+        return names
+
+    # -- bulk import ----------------------------------------------------------------------------
+    def suppressed_among(self, emails: Iterable[str]) -> set[str]:
+        batch = list(emails)
+        if not batch:
+            return set()
+        return set(
+            self.session.scalars(select(col(Suppression.email)).where(col(Suppression.email).in_(batch)))
+        )
+
+    def upsert_contacts(self, rows: list[dict[str, Any]], now: datetime) -> dict[str, int]:
+        """Insert new contacts, fill in missing name/phone/language of known ones; email -> id."""
+        if not rows:
+            return {}
+        stmt = self._insert(Contact).values([{**r, "created_at": now, "updated_at": now} for r in rows])
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["email"],
+            set_={
+                field: func.coalesce(func.nullif(excluded[field], ""), getattr(Contact, field))
+                for field in ("name", "phone", "language")
+            },
+        )
+        self.session.execute(stmt)
+        emails = [r["email"] for r in rows]
+        found = self.session.execute(
+            select(col(Contact.email), col(Contact.id)).where(col(Contact.email).in_(emails))
+        )
+        return {email: int(cid) for email, cid in found}
+
+    def add_memberships(self, contact_ids: Iterable[int], segment_id: int, now: datetime) -> int:
+        """Add contacts to a segment; returns how many were not members yet."""
+        values = [{"contact_id": cid, "segment_id": segment_id, "added_at": now} for cid in contact_ids]
+        if not values:
+            return 0
+        stmt = self._insert(Membership).values(values).on_conflict_do_nothing()
+        return int(self.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+    # -- suppression and history ----------------------------------------------------------------
+    def suppression(self, email: str) -> Suppression | None:
+        return self.session.get(Suppression, email)
+
+    def suppress(self, suppression: Suppression) -> bool:
+        """Add to the suppression list; False when the address was suppressed already."""
+        if self.session.get(Suppression, suppression.email) is not None:
+            return False
+        self.session.add(suppression)
+        self.session.flush()
+        return True
+
+    def lift_suppression(self, email: str) -> Suppression | None:
+        found = self.session.get(Suppression, email)
+        if found is not None:
+            self.session.delete(found)
+        return found
+
+    def record(
+        self,
+        email: str,
+        action: str,
+        detail: dict[str, Any],
+        *,
+        at: datetime,
+        actor: str,
+        ticket_id: int | None = None,
+    ) -> None:
+        """Add to the address's history (who did what to it, when, because of which ticket)."""
+        self.session.add(
+            ContactEvent(email=email, at=at, actor=actor, action=action, detail=detail, ticket_id=ticket_id)
+        )
+
+    def history(self, email: str) -> Sequence[ContactEvent]:
+        stmt = (
+            select(ContactEvent)
+            .where(col(ContactEvent.email) == email)
+            .order_by(col(ContactEvent.at), col(ContactEvent.id))
+        )
+        return self.session.scalars(stmt).all()
+
+    # -- fulfilment -----------------------------------------------------------------------------
+    def fulfilment(self, ticket_id: int, address: str) -> Fulfilment | None:
+        stmt = select(Fulfilment).where(
+            col(Fulfilment.ticket_id) == ticket_id, col(Fulfilment.address) == address
+        )
+        return self.session.scalars(stmt).first()
+
+    def fulfilments_of(self, ticket_id: int) -> Sequence[Fulfilment]:
+        stmt = select(Fulfilment).where(col(Fulfilment.ticket_id) == ticket_id).order_by(col(Fulfilment.id))
+        return self.session.scalars(stmt).all()
+
+    def earlier_fulfilment(self, address: str, ticket_id: int) -> Fulfilment | None:
+        """A fulfilment for the same address from another ticket, done or under way."""
+        stmt = select(Fulfilment).where(
+            col(Fulfilment.address) == address,
+            col(Fulfilment.ticket_id) != ticket_id,
+            col(Fulfilment.status).in_(["pending", "done"]),
+        )
+        return self.session.scalars(stmt.order_by(col(Fulfilment.id))).first()
+
+    def claim_due_fulfilments(self, now: datetime, lease_until: datetime, limit: int) -> list[Fulfilment]:
+        due = (
+            select(col(Fulfilment.id))
+            .where(
+                col(Fulfilment.status) == "pending",
+                col(Fulfilment.next_attempt_at) <= now,
+                or_(col(Fulfilment.locked_until).is_(None), col(Fulfilment.locked_until) < now),
+            )
+            .order_by(col(Fulfilment.next_attempt_at), col(Fulfilment.id))
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(self.session.scalars(due))
+        if not ids:
+            return []
+        self.session.execute(
+            update(Fulfilment).where(col(Fulfilment.id).in_(ids)).values(locked_until=lease_until)
+        )
+        return list(self.session.scalars(select(Fulfilment).where(col(Fulfilment.id).in_(ids))))
+
+    # -- confirmations of other addresses -------------------------------------------------------
+    def confirmations_of(self, ticket_id: int) -> Sequence[AddressConfirmation]:
+        stmt = select(AddressConfirmation).where(col(AddressConfirmation.ticket_id) == ticket_id)
+        return self.session.scalars(stmt.order_by(col(AddressConfirmation.id))).all()
+
+    def pending_confirmation(self, request_ids: Sequence[str], address: str) -> AddressConfirmation | None:
+        if not request_ids:
+            return None
+        stmt = select(AddressConfirmation).where(
+            col(AddressConfirmation.request_message_id).in_(list(request_ids)),
+            col(AddressConfirmation.address) == address,
+            col(AddressConfirmation.status) == "pending",
+        )
+        return self.session.scalars(stmt).first()
+
+    def stale_confirmations(self, before: datetime) -> Sequence[AddressConfirmation]:
+        stmt = select(AddressConfirmation).where(
+            col(AddressConfirmation.status) == "pending", col(AddressConfirmation.created_at) < before
+        )
+        return self.session.scalars(stmt).all()

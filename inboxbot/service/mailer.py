@@ -1,0 +1,83 @@
+"""Queue a templated mail about a ticket: rendered, composed, and written to the outbox in the caller's
+transaction, so it is sent if and only if the change that caused it commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from inboxbot.adapters.db.models import OutboxMail, Ticket
+from inboxbot.adapters.db.store import Tx
+from inboxbot.service.composer import Envelope, compose, new_message_id
+from inboxbot.templating import Templates
+
+MAX_DISPLAY_NAME = 64
+
+
+@dataclass(frozen=True)
+class Mailer:
+    templates: Templates
+    sender_address: str
+    sender_name: str
+    zone: ZoneInfo
+    deadline_hours: float
+
+    def queue(
+        self,
+        tx: Tx,
+        ticket: Ticket,
+        *,
+        kind: str,
+        to_address: str,
+        now: datetime,
+        to_name: str = "",
+        in_reply_to: str | None = None,
+        references: tuple[str, ...] = (),
+        context: dict[str, Any] | None = None,
+    ) -> OutboxMail:
+        """Render ``templates/<kind>/`` in the ticket's language and put the mail in the outbox."""
+        name = greeting_name(to_name)
+        rendered = self.templates.render(
+            kind, ticket.language, {**self.ticket_context(ticket, name), **(context or {})}
+        )
+        message_id = new_message_id(self.sender_address, kind.replace("_", "-"))
+        envelope = Envelope(self.sender_address, self.sender_name, to_address, name, in_reply_to, references)
+        mail = OutboxMail(
+            ticket_id=ticket.id,
+            kind=kind,
+            message_id=message_id,
+            mail_from=self.sender_address,
+            recipient=to_address,
+            raw=compose(rendered, envelope, message_id=message_id, now=now),
+            status="pending",
+            next_attempt_at=now,
+            created_at=now,
+        )
+        return tx.enqueue(mail)
+
+    def ticket_context(self, ticket: Ticket, client_name: str) -> dict[str, Any]:
+        return {
+            "ticket_number": ticket.number,
+            "client_name": client_name,
+            "company": self.sender_name,
+            "deadline_hours": _hours(self.deadline_hours),
+            "received_local": self.local(ticket.received_at),
+            "due_local": self.local(ticket.due_at),
+        }
+
+    def local(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%d.%m.%Y %H:%M")
+
+
+def greeting_name(name: str) -> str:
+    """A display name fit to echo back: short, and not a vehicle for links (backscatter spam)."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_DISPLAY_NAME or any(s in name.lower() for s in ("://", "www.", "@")):
+        return ""
+    return name
+
+
+def _hours(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

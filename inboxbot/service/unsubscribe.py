@@ -1,0 +1,389 @@
+"""Unsubscribe requests fulfilled on their own: suppressed at once, removed from every segment, confirmed.
+
+At intake (same transaction as the ticket), :class:`UnsubscribeAutomation` puts the sender on the
+suppression list and queues a :class:`Fulfilment`; another address named in the text only gets a
+confirmation request, and is unsubscribed when its owner replies. :class:`Unsubscriber` then works the
+queue: every segment backend removes the address (retried with backoff until it succeeds, never
+reported to the client before), the client gets one confirmation in their language, and a ticket that
+asked for nothing else is resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+
+from inboxbot.adapters.db.models import AddressConfirmation, Fulfilment, Suppression, Ticket
+from inboxbot.adapters.db.store import Store, Tx
+from inboxbot.config import UnsubscribeSettings
+from inboxbot.core.addresses import mask_address
+from inboxbot.core.intents import Classification, Intent
+from inboxbot.core.mail import ParsedMail
+from inboxbot.core.targets import unsubscribe_targets
+from inboxbot.core.tickets import TicketStatus
+from inboxbot.service.intake import Clock, ReplyGuard
+from inboxbot.service.mailer import Mailer
+from inboxbot.service.ports import BackendError, SegmentBackend
+
+log = structlog.get_logger("inboxbot.unsubscribe")
+
+LEASE = timedelta(minutes=5)
+ACTOR = "inboxbot"
+
+
+@dataclass
+class UnsubscribeAutomation:
+    """The intake-time half: suppression, the fulfilment queue, confirmation requests."""
+
+    mailer: Mailer
+    reply_guard: ReplyGuard
+    clock: Clock
+    own_addresses: frozenset[str] = field(default_factory=frozenset)
+
+    def replaces_acknowledgement(self, mail: ParsedMail, verdict: Classification) -> str | None:
+        """An unsubscribe-only request of the sender's own address is answered by its confirmation."""
+        if verdict.intents == (Intent.UNSUBSCRIBE,) and not verdict.needs_review:
+            targets = unsubscribe_targets(
+                mail, self.own_addresses, changes_data=Intent.DATA_CHANGE in verdict.intents
+            )
+            if targets.sender and not targets.others:
+                return "the unsubscribe confirmation answers this request"
+        return None
+
+    def on_opened(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
+        if Intent.UNSUBSCRIBE not in verdict.intents or verdict.needs_review:
+            return
+        targets = unsubscribe_targets(
+            mail, self.own_addresses, changes_data=Intent.DATA_CHANGE in verdict.intents
+        )
+        if targets.sender:
+            self.start(
+                tx,
+                ticket,
+                ticket.sender,
+                in_reply_to=mail.message_id,
+                may_notify=self.reply_guard.refusal(tx, mail, verdict, self.clock()) is None,
+            )
+        for address in targets.others:
+            self._ask_owner(tx, ticket, address)
+        settle_ticket(tx, ticket, self.clock())
+
+    def on_reply(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
+        confirmation = tx.contacts.pending_confirmation(mail.thread_ids, mail.from_address)
+        if confirmation is not None:
+            self._confirmed(tx, ticket, confirmation, mail)
+            return
+        if (
+            Intent.UNSUBSCRIBE in verdict.intents
+            and not verdict.needs_review
+            and mail.from_address == ticket.sender
+        ):
+            self.start(
+                tx,
+                ticket,
+                ticket.sender,
+                in_reply_to=mail.message_id,
+                may_notify=self.reply_guard.refusal(tx, mail, verdict, self.clock()) is None,
+            )
+
+    def start(
+        self, tx: Tx, ticket: Ticket, address: str, *, in_reply_to: str | None, may_notify: bool = True
+    ) -> None:
+        """Suppress ``address`` now and queue its removal from every segment (idempotent per ticket)."""
+        assert ticket.id is not None
+        if not address or tx.contacts.fulfilment(ticket.id, address) is not None:
+            return
+        now = self.clock()
+        newly = tx.contacts.suppress(
+            Suppression(
+                email=address,
+                reason="unsubscribe request by e-mail",
+                suppressed_at=now,
+                actor=ACTOR,
+                ticket_id=ticket.id,
+                evidence=list(ticket.evidence),
+            )
+        )
+        if newly:
+            detail = {"ticket": ticket.number}
+            tx.contacts.record(address, "suppressed", detail, at=now, actor=ACTOR, ticket_id=ticket.id)
+        tx.session.add(
+            Fulfilment(
+                ticket_id=ticket.id,
+                address=address,
+                notify=newly and may_notify,
+                in_reply_to=in_reply_to,
+                next_attempt_at=now,
+                results={},
+                created_at=now,
+            )
+        )
+        tx.add_event(
+            ticket.id,
+            now,
+            ACTOR,
+            "unsubscribe_started",
+            {"address": address, "already_suppressed": not newly},
+        )
+
+    def _ask_owner(self, tx: Tx, ticket: Ticket, address: str) -> None:
+        """Another address is not removed on the sender's word: its owner confirms by replying."""
+        assert ticket.id is not None
+        now = self.clock()
+        outgoing = self.mailer.queue(
+            tx, ticket, kind="confirm_unsubscribe", to_address=address, now=now, context={"address": address}
+        )
+        tx.session.add(
+            AddressConfirmation(
+                ticket_id=ticket.id, address=address, request_message_id=outgoing.message_id, created_at=now
+            )
+        )
+        tx.add_event(
+            ticket.id,
+            now,
+            ACTOR,
+            "confirmation_requested",
+            {"address": address, "outbox": outgoing.id, "message_id": outgoing.message_id},
+        )
+
+    def _confirmed(self, tx: Tx, ticket: Ticket, confirmation: AddressConfirmation, mail: ParsedMail) -> None:
+        now = self.clock()
+        confirmation.status, confirmation.settled_at = "confirmed", now
+        tx.session.add(confirmation)
+        tx.add_event(ticket.id or 0, now, "client", "address_confirmed", {"address": confirmation.address})
+        self.start(tx, ticket, confirmation.address, in_reply_to=mail.message_id)
+
+
+@dataclass
+class FulfilmentReport:
+    done: int = 0
+    retrying: int = 0
+    failed: int = 0
+    expired: int = 0
+
+
+class Unsubscriber:
+    """The queue-working half: backends, confirmation mail, ticket resolution."""
+
+    def __init__(
+        self,
+        store: Store,
+        backends: Sequence[SegmentBackend],
+        mailer: Mailer,
+        settings: UnsubscribeSettings,
+        clock: Clock,
+    ) -> None:
+        self.store = store
+        self.backends = tuple(backends)
+        self.mailer = mailer
+        self.settings = settings
+        self.clock = clock
+
+    def run(self) -> FulfilmentReport:
+        report = FulfilmentReport(expired=self._expire_confirmations())
+        while batch := self._claim():
+            for fulfilment in batch:
+                self._work(fulfilment, report)
+        if report.done or report.retrying or report.failed or report.expired:
+            log.info(
+                "unsubscribe.done",
+                done=report.done,
+                retrying=report.retrying,
+                failed=report.failed,
+                expired=report.expired,
+            )
+        return report
+
+    def _claim(self) -> list[Fulfilment]:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            return tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
+
+    def _work(self, fulfilment: Fulfilment, report: FulfilmentReport) -> None:
+        for backend in self.backends:
+            if backend.name in fulfilment.results:
+                continue
+            try:
+                fulfilment = self._remove(fulfilment, backend)
+            except BackendError as exc:
+                self._failed_attempt(fulfilment, backend.name, exc, report)
+                return
+        self._finish(fulfilment, report)
+
+    def _remove(self, fulfilment: Fulfilment, backend: SegmentBackend) -> Fulfilment:
+        with self.store.transaction() as tx:
+            row = tx.session.get(Fulfilment, fulfilment.id)
+            assert row is not None
+            left = backend.remove_everywhere(row.address, tx)
+            row.results = {**row.results, backend.name: left}
+            tx.session.add(row)
+            return row
+
+    def _failed_attempt(
+        self, fulfilment: Fulfilment, backend: str, error: BackendError, report: FulfilmentReport
+    ) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            row = tx.session.get(Fulfilment, fulfilment.id)
+            assert row is not None
+            row.attempts += 1
+            row.locked_until = None
+            row.last_error = f"{backend}: {error}"
+            if error.permanent or row.attempts >= self.settings.max_attempts:
+                row.status = "failed"
+                report.failed += 1
+                self._escalate(tx, row, now)
+            else:
+                delay = min(
+                    self.settings.backoff_seconds * 2 ** (row.attempts - 1), self.settings.max_backoff_seconds
+                )
+                row.next_attempt_at = now + timedelta(seconds=delay)
+                report.retrying += 1
+            tx.session.add(row)
+        log.warning(
+            "unsubscribe.backend_failed",
+            backend=backend,
+            ticket=fulfilment.ticket_id,
+            attempts=row.attempts,
+            reason=str(error),
+            gave_up=row.status == "failed",
+        )
+
+    def _escalate(self, tx: Tx, row: Fulfilment, now: datetime) -> None:
+        """Give the ticket to a person; the client has been told nothing yet, so nothing false."""
+        ticket = tx.ticket(row.ticket_id)
+        assert ticket is not None
+        tx.add_event(
+            row.ticket_id,
+            now,
+            ACTOR,
+            "unsubscribe_failed",
+            {"address": row.address, "attempts": row.attempts, "reason": row.last_error},
+        )
+        if ticket.status != TicketStatus.OPEN.value:
+            _set_status(tx, ticket, TicketStatus.OPEN, now, "unsubscribe could not be completed")
+
+    def _finish(self, fulfilment: Fulfilment, report: FulfilmentReport) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            row = tx.session.get(Fulfilment, fulfilment.id)
+            ticket = tx.ticket(fulfilment.ticket_id)
+            assert row is not None
+            assert ticket is not None
+            if row.status != "pending":
+                return
+            row.status, row.done_at, row.locked_until = "done", now, None
+            row.attempts += 1
+            tx.session.add(row)
+            segments = sorted({name for names in row.results.values() for name in names})
+            tx.add_event(
+                ticket.id or 0,
+                now,
+                ACTOR,
+                "unsubscribed",
+                {"address": row.address, "segments": segments, "by_backend": row.results},
+            )
+            if row.notify:
+                self._confirm(tx, ticket, row, segments, now)
+            settle_ticket(tx, ticket, now)
+        report.done += 1
+        log.info(
+            "unsubscribe.fulfilled",
+            ticket=ticket.number,
+            address=mask_address(row.address),
+            segments=len(segments),
+            confirmed=row.notify,
+        )
+
+    def _confirm(self, tx: Tx, ticket: Ticket, row: Fulfilment, segments: list[str], now: datetime) -> None:
+        outgoing = self.mailer.queue(
+            tx,
+            ticket,
+            kind="unsubscribed",
+            to_address=row.address,
+            now=now,
+            to_name=ticket.sender_name if row.address == ticket.sender else "",
+            in_reply_to=row.in_reply_to or ticket.message_id,
+            context={"address": row.address, "segments": segments},
+        )
+        tx.add_event(
+            ticket.id or 0,
+            now,
+            ACTOR,
+            "confirmation_queued",
+            {"address": row.address, "outbox": outgoing.id, "message_id": outgoing.message_id},
+        )
+
+    def _expire_confirmations(self) -> int:
+        now = self.clock()
+        cutoff = now - timedelta(days=self.settings.confirmation_days)
+        with self.store.transaction() as tx:
+            stale = list(tx.contacts.stale_confirmations(cutoff))
+            for confirmation in stale:
+                confirmation.status, confirmation.settled_at = "expired", now
+                tx.session.add(confirmation)
+                tx.add_event(
+                    confirmation.ticket_id,
+                    now,
+                    ACTOR,
+                    "confirmation_expired",
+                    {"address": confirmation.address},
+                )
+                ticket = tx.ticket(confirmation.ticket_id)
+                if ticket is not None:
+                    settle_ticket(tx, ticket, now)
+        return len(stale)
+
+
+def settle_ticket(tx: Tx, ticket: Ticket, now: datetime) -> None:
+    """Resolve an unsubscribe-only ticket once nothing is pending; wait while owners must confirm."""
+    assert ticket.id is not None
+    if any(f.status == "pending" for f in tx.contacts.fulfilments_of(ticket.id)):
+        return
+    if any(c.status == "pending" for c in tx.contacts.confirmations_of(ticket.id)):
+        if ticket.status != TicketStatus.WAITING.value:
+            _set_status(tx, ticket, TicketStatus.WAITING, now, "waiting for an address owner to confirm")
+        return
+    failed = any(f.status == "failed" for f in tx.contacts.fulfilments_of(ticket.id))
+    if _only_ever_unsubscribe(tx, ticket.id) and not failed and ticket.status != TicketStatus.RESOLVED.value:
+        tx.add_event(
+            ticket.id,
+            now,
+            ACTOR,
+            "resolved",
+            {
+                "from": ticket.status,
+                "to": TicketStatus.RESOLVED.value,
+                "note": "unsubscribed from every mailing automatically",
+            },
+        )
+        ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.RESOLVED.value, now, now
+        tx.session.add(ticket)
+    elif ticket.status == TicketStatus.WAITING.value:
+        _set_status(tx, ticket, TicketStatus.OPEN, now, "address confirmations settled")
+
+
+def _only_ever_unsubscribe(tx: Tx, ticket_id: int) -> bool:
+    """Whether unsubscribing was all this ticket was ever about (a question asked along the way, or
+    another request, leaves it to a person)."""
+    asked: set[str] = set()
+    for event in tx.events_of(ticket_id):
+        if event.kind == "opened" or (event.kind == "client_replied" and event.detail.get("from_client")):
+            asked.update(event.detail.get("intents", []))
+
+        elif event.kind == "reclassified":
+            asked = set(event.detail.get("to", []))
+    return asked == {Intent.UNSUBSCRIBE.value}
+
+
+def _set_status(tx: Tx, ticket: Ticket, status: TicketStatus, now: datetime, why: str) -> None:
+    tx.add_event(
+        ticket.id or 0, now, ACTOR, "status_changed", {"from": ticket.status, "to": status.value, "why": why}
+    )
+    ticket.status, ticket.updated_at = status.value, now
+    if status is not TicketStatus.RESOLVED:
+        ticket.resolved_at = None
+    tx.session.add(ticket)
