@@ -63,8 +63,10 @@ format: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m inboxbot.evaluate $(CORPUS)
 
-bench: $(STAMP)
-	$(PY) bench/classify_bench.py
+bench: system-deps $(STAMP)
+	$(PY) -m bench.classify_bench
+	$(PY) -m bench.import_bench
+
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ROBOT_LOCAL_PARTS = re.compile(
@@ -23,13 +24,18 @@ def normalize_address(address: str) -> str:
     local, domain = address.rsplit("@", 1)
     local = local.strip()
     domain = domain.strip().rstrip(".")
-    if not local or not domain or any(ch.isspace() for ch in address):
+    if not local or not domain or len(address.split()) != 1:
         return ""
+    return f"{local.casefold()}@{_ascii_domain(domain)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_domain(domain: str) -> str:
+    """The IDNA (punycode) form of a domain, lower-cased; domains repeat, so it is remembered."""
     try:
-        domain = domain.encode("idna").decode("ascii")
+        return domain.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        domain = domain.lower()
-    return f"{local.casefold()}@{domain.lower()}"
+        return domain.lower()
 
 
 def is_robot_address(address: str) -> bool:

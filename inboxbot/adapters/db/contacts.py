@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from inboxbot.adapters.db.models import (
     AddressConfirmation,
@@ -20,10 +20,42 @@ from inboxbot.adapters.db.models import (
     Suppression,
 )
 
+_CONTACT_TABLE = SQLModel.metadata.tables["contact"]
+_MEMBERSHIP_TABLE = SQLModel.metadata.tables["membership"]
+
+
+# On PostgreSQL a chunk of rows travels as a few arrays in one statement (unnest), which is several
+# times faster than any form of executemany through the driver.
+_PG_UPSERT_CONTACTS = text(
+    """
+    INSERT INTO contact (email, name, phone, language, created_at, updated_at)
+    SELECT e, n, p, l, :now, :now
+    FROM unnest(CAST(:emails AS text[]), CAST(:names AS text[]), CAST(:phones AS text[]),
+                CAST(:languages AS text[])) AS t(e, n, p, l)
+    ON CONFLICT (email) DO UPDATE SET
+        name = COALESCE(NULLIF(EXCLUDED.name, ''), contact.name),
+        phone = COALESCE(NULLIF(EXCLUDED.phone, ''), contact.phone),
+        language = COALESCE(NULLIF(EXCLUDED.language, ''), contact.language)
+    RETURNING email, id
+    """
+)
+_PG_ADD_MEMBERS = text(
+    """
+    INSERT INTO membership (contact_id, segment_id, added_at)
+    SELECT id, :segment, :now FROM unnest(CAST(:ids AS integer[])) AS t(id)
+    ON CONFLICT DO NOTHING
+    RETURNING contact_id
+    """
+)
+
 
 class ContactQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
 
     @property
     def _insert(self) -> Any:
@@ -102,7 +134,11 @@ class ContactQueries:
         """Insert new contacts, fill in missing name/phone/language of known ones; email -> id."""
         if not rows:
             return {}
-        stmt = self._insert(Contact).values([{**r, "created_at": now, "updated_at": now} for r in rows])
+        if self._postgresql:
+            columns = {f"{key}s": [r[key] for r in rows] for key in ("email", "name", "phone", "language")}
+            found = self.session.execute(_PG_UPSERT_CONTACTS, {**columns, "now": now})
+            return {email: int(cid) for email, cid in found}
+        stmt = self._insert(_CONTACT_TABLE)
         excluded = stmt.excluded
         stmt = stmt.on_conflict_do_update(
             index_elements=["email"],
@@ -110,21 +146,26 @@ class ContactQueries:
                 field: func.coalesce(func.nullif(excluded[field], ""), getattr(Contact, field))
                 for field in ("name", "phone", "language")
             },
-        )
-        self.session.execute(stmt)
-        emails = [r["email"] for r in rows]
-        found = self.session.execute(
-            select(col(Contact.email), col(Contact.id)).where(col(Contact.email).in_(emails))
-        )
-        return {email: int(cid) for email, cid in found}
+        ).returning(_CONTACT_TABLE.c.email, _CONTACT_TABLE.c.id)
+        # One compiled statement for many rows; with RETURNING, SQLAlchemy sends them as pages of
+        # multi-row VALUES ("insertmanyvalues") instead of one statement per row.
+        params = [{**r, "created_at": now, "updated_at": now} for r in rows]
+        return {email: int(cid) for email, cid in self.session.connection().execute(stmt, params)}
 
     def add_memberships(self, contact_ids: Iterable[int], segment_id: int, now: datetime) -> int:
         """Add contacts to a segment; returns how many were not members yet."""
-        values = [{"contact_id": cid, "segment_id": segment_id, "added_at": now} for cid in contact_ids]
-        if not values:
+        ids = list(contact_ids)
+        if not ids:
             return 0
-        stmt = self._insert(Membership).values(values).on_conflict_do_nothing()
-        return int(self.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        if self._postgresql:
+            inserted = self.session.execute(_PG_ADD_MEMBERS, {"ids": ids, "segment": segment_id, "now": now})
+            return len(inserted.all())
+        # RETURNING gives the rows actually inserted (a conflict returns nothing) and batches them.
+        stmt = (
+            self._insert(_MEMBERSHIP_TABLE).on_conflict_do_nothing().returning(_MEMBERSHIP_TABLE.c.contact_id)
+        )
+        values = [{"contact_id": cid, "segment_id": segment_id, "added_at": now} for cid in ids]
+        return len(self.session.connection().execute(stmt, values).all())
 
     # -- suppression and history ----------------------------------------------------------------
     def suppression(self, email: str) -> Suppression | None:
