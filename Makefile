@@ -66,6 +66,7 @@ eval: $(STAMP)
 bench: system-deps $(STAMP)
 	$(PY) -m bench.classify_bench
 	$(PY) -m bench.import_bench
+	$(PY) -m bench.sla_bench
 
 
 clean:

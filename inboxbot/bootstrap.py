@@ -18,13 +18,15 @@ from inboxbot.adapters.mailbox_maildir import MaildirMailbox
 from inboxbot.adapters.segments_db import DatabaseSegments
 from inboxbot.adapters.transport_files import FileTransport
 from inboxbot.adapters.transport_smtp import SmtpTransport
-from inboxbot.config import Settings
+from inboxbot.config import ConfigError, Settings
 from inboxbot.core.classify import classify
 from inboxbot.core.mail import ParseLimits
 from inboxbot.service.delivery import Delivery
 from inboxbot.service.intake import Classifier, Clock, Destination, Intake, IntakePolicy, ReplyGuard
+from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
+from inboxbot.service.sla import SlaSweeper
 from inboxbot.service.unsubscribe import UnsubscribeAutomation, Unsubscriber
 from inboxbot.service.worker import Worker
 from inboxbot.templating import DEFAULT_TEMPLATES, Templates
@@ -45,6 +47,8 @@ class App:
     clock: Clock
     unsubscribe: UnsubscribeAutomation
     unsubscriber: Unsubscriber
+    sweeper: SlaSweeper
+    lifecycle: Lifecycle
 
     def close(self) -> None:
         self.store.dispose()
@@ -62,15 +66,12 @@ def build(
 ) -> App:
     store = Store(make_engine(settings.database.url))
     templates = Templates(DEFAULT_TEMPLATES, fallback_language=settings.acks.default_language)
-    mailer = Mailer(
-        templates,
-        settings.mailbox.address,
-        settings.mailbox.display_name,
-        ZoneInfo(settings.tickets.timezone),
-        settings.sla.deadline_hours,
-    )
-    policy = intake_policy(settings)
-    automation = UnsubscribeAutomation(mailer, policy.reply_guard, clock, settings.own_addresses)
+    check_templates(settings, templates)
+    zone = ZoneInfo(settings.tickets.timezone)
+    mailer = Mailer(templates, settings.mailbox.address, settings.mailbox.display_name, zone)
+    lifecycle = Lifecycle(settings.sla.policy())
+    policy = intake_policy(settings, lifecycle)
+    automation = UnsubscribeAutomation(mailer, policy.reply_guard, lifecycle, clock, settings.own_addresses)
     intake = Intake(
         store=store,
         classify=classifier or default_classifier(),
@@ -80,11 +81,42 @@ def build(
         automations=[automation],
     )
     unsubscriber = Unsubscriber(
-        store, backends or segment_backends(settings, clock), mailer, settings.unsubscribe, clock
+        store=store,
+        backends=backends or segment_backends(settings, clock),
+        mailer=mailer,
+        lifecycle=lifecycle,
+        settings=settings.unsubscribe,
+        clock=clock,
     )
+
+    sweeper = SlaSweeper(store, lifecycle, mailer, settings.sla, clock)
     delivery = Delivery(store, make_transport(settings), settings.outbox, clock)
-    worker = Worker(store, intake, source_factory(settings), delivery, sweeps=[unsubscriber.run])
-    return App(settings, store, templates, intake, delivery, worker, clock, automation, unsubscriber)
+    worker = Worker(
+        store, intake, source_factory(settings), delivery, fulfil=unsubscriber.run, sla=sweeper.run
+    )
+    return App(
+        settings,
+        store,
+        templates,
+        intake,
+        delivery,
+        worker,
+        clock,
+        automation,
+        unsubscriber,
+        sweeper,
+        lifecycle,
+    )
+
+
+def check_templates(settings: Settings, templates: Templates) -> None:
+    """Every escalation level's template must exist in the staff language: refused at start otherwise."""
+    for index, level in enumerate(settings.sla.levels):
+        if not templates.has(level.template, settings.sla.language):
+            raise ConfigError(
+                f"invalid configuration: sla.levels[{index}].template: no template {level.template!r} "
+                f"in {settings.sla.language!r} under {templates.root}"
+            )
 
 
 def segment_backends(settings: Settings, clock: Clock) -> list[SegmentBackend]:
@@ -92,12 +124,12 @@ def segment_backends(settings: Settings, clock: Clock) -> list[SegmentBackend]:
     return [known[name]() for name in settings.unsubscribe.backends]
 
 
-def intake_policy(settings: Settings) -> IntakePolicy:
+def intake_policy(settings: Settings, lifecycle: Lifecycle) -> IntakePolicy:
     return IntakePolicy(
         reply_guard=ReplyGuard(settings.own_addresses, settings.acks.max_per_sender_per_day),
+        lifecycle=lifecycle,
         ticket_prefix=settings.tickets.prefix,
         timezone=settings.tickets.timezone,
-        deadline_hours=settings.sla.deadline_hours,
         acks_enabled=settings.acks.enabled,
         default_language=settings.acks.default_language,
         limits=ParseLimits(

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from inboxbot.core.sla import Level, Offset, PolicyError, SlaPolicy
 
 DEFAULT_CONFIG_PATH = Path("config/inboxbot.toml")
 ENV_PREFIX = "INBOXBOT_"
@@ -110,8 +121,73 @@ class AckSettings(_Section):
     default_language: Literal["ru", "kk", "en"] = "ru"
 
 
+CATEGORIES = frozenset({"unsubscribe", "data_change", "data_deletion", "data_access", "other"})
+
+
+class SlaLevelSettings(_Section):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
+    at: str | float  # "12h", "90m", "50%" of the category's deadline, or hours as a number
+    recipients: tuple[str, ...]
+    template: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    breach: bool = False  # firing this level marks the ticket breached
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one recipient is needed")
+        bad = [r for r in value if r.count("@") != 1 or " " in r.strip()]
+        if bad:
+            raise ValueError(f"not e-mail addresses: {bad}")
+        return tuple(r.strip().lower() for r in value)
+
+
+DEFAULT_LEVELS = (
+    SlaLevelSettings(name="reminder", at="12h", recipients=("support@1texno.kz",), template="sla_reminder"),
+    SlaLevelSettings(
+        name="escalation", at="20h", recipients=("supervisor@1texno.kz",), template="sla_escalation"
+    ),
+    SlaLevelSettings(
+        name="breach", at="24h", recipients=("manager@1texno.kz",), template="sla_breach", breach=True
+    ),
+)
+
+
 class SlaSettings(_Section):
     deadline_hours: float = Field(24.0, gt=0)
+    deadlines: dict[str, float] = Field(default_factory=dict)  # category -> hours, when not the default
+    levels: tuple[SlaLevelSettings, ...] = DEFAULT_LEVELS
+    language: Literal["ru", "kk", "en"] = "ru"  # of the escalation mails to staff
+    at_risk_hours: float = Field(4.0, gt=0)  # an open ticket due within this counts as at risk
+
+    @field_validator("deadlines")
+    @classmethod
+    def _deadlines(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; known: {sorted(CATEGORIES)}")
+        if any(hours <= 0 for hours in value.values()):
+            raise ValueError("deadlines must be positive")
+        return value
+
+    @model_validator(mode="after")
+    def _enforceable(self) -> SlaSettings:
+        self.policy()
+        return self
+
+    def policy(self) -> SlaPolicy:
+        """The policy these settings describe; raises ValueError when it cannot be enforced."""
+        try:
+            return SlaPolicy(
+                default_deadline=timedelta(hours=self.deadline_hours),
+                deadlines={c: timedelta(hours=h) for c, h in self.deadlines.items()},
+                levels=tuple(
+                    Level(lv.name, Offset.parse(lv.at), lv.recipients, lv.template, lv.breach)
+                    for lv in self.levels
+                ),
+            )
+        except PolicyError as exc:
+            raise ValueError(str(exc)) from exc
 
 
 class UnsubscribeSettings(_Section):
@@ -143,6 +219,7 @@ class OutboxSettings(_Section):
 class WorkerSettings(_Section):
     poll_interval_seconds: float = Field(60.0, gt=0)
     outbox_interval_seconds: float = Field(15.0, gt=0)
+    sla_interval_seconds: float = Field(60.0, gt=0)
 
 
 class LimitSettings(_Section):

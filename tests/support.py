@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -129,7 +130,7 @@ def flatten_env(data: Mapping[str, Any], prefix: str = "INBOXBOT_") -> Iterator[
         if isinstance(value, Mapping):
             yield from flatten_env(value, f"{name}__")
         elif isinstance(value, list | tuple):
-            yield name, "[" + ",".join(f'"{v}"' for v in value) + "]"
+            yield name, json.dumps(value)
         elif value is not None and "PASSWORD" not in name:
             yield name, str(value).lower() if isinstance(value, bool) else str(value)
 

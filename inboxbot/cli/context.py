@@ -49,7 +49,8 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 @contextmanager
 def application(state: CliState) -> Iterator[App]:
     """The assembled app; configuration and connection failures end the command with one line."""
-    app = build(state.settings)
+    with failures_as_exit():
+        app = build(state.settings)
     try:
         with failures_as_exit():
             yield app

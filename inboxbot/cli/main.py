@@ -11,6 +11,7 @@ from inboxbot.cli.classify_cmd import classify_command
 from inboxbot.cli.contacts_cmd import contacts_group, segments_group
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
+from inboxbot.cli.sla_cmd import sla_group
 from inboxbot.cli.tickets_cmd import tickets_group
 from inboxbot.service.intake import Outcome
 from inboxbot.service.scheduler import run_forever
@@ -77,6 +78,7 @@ cli.add_command(tickets_group)
 cli.add_command(db_group)
 cli.add_command(contacts_group)
 cli.add_command(segments_group)
+cli.add_command(sla_group)
 
 
 def main() -> None:

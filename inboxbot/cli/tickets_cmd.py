@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,8 +16,10 @@ from rich.table import Table
 
 from inboxbot.adapters.db.models import Ticket
 from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.cli.sla_cmd import parse_duration
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.tickets import TicketStatus
+from inboxbot.service.sla_report import due_tickets
 from inboxbot.service.staff import (
     TicketFile,
     TicketNotFound,
@@ -42,11 +45,28 @@ def tickets_group() -> None:
     default=None,
     help="Only this status; 'all' for every ticket (default: every ticket not resolved).",
 )
+@click.option(
+    "--overdue", is_flag=True, help="Only open tickets past their SLA deadline, most overdue first."
+)
+@click.option(
+    "--due-within",
+    "due_within",
+    metavar="DURATION",
+    default=None,
+    help="Only open tickets due within DURATION (30m, 4h, 2d), overdue ones included.",
+)
 @pass_state
-def list_command(state: CliState, as_json: bool, status: str | None) -> None:
-    """List tickets, oldest first."""
+def list_command(
+    state: CliState, as_json: bool, status: str | None, overdue: bool, due_within: str | None
+) -> None:
+    """List tickets, oldest first (soonest deadline first with --overdue or --due-within)."""
+    window = parse_duration(due_within) if due_within else None
     with application(state) as app:
-        tickets = list_tickets(app.store, status)
+        tickets: Sequence[Ticket] = (
+            due_tickets(app.store, now=app.clock(), within=window)
+            if overdue or window is not None
+            else list_tickets(app.store, status)
+        )
     if as_json:
         click.echo(json.dumps([ticket_dict(t) for t in tickets], ensure_ascii=False, indent=2))
         return
@@ -83,7 +103,10 @@ def resolve_command(state: CliState, ident: str, note: str, actor: str | None) -
     who = f"staff:{actor or getpass.getuser()}"
     with application(state) as app:
         try:
-            ticket, changed = resolve_ticket(app.store, ident, note=note.strip(), actor=who, clock=app.clock)
+            ticket, changed = resolve_ticket(
+                app.store, ident, note=note.strip(), actor=who, clock=app.clock, lifecycle=app.lifecycle
+            )
+
         except TicketNotFound as exc:
             fail(str(exc))
     click.echo(f"{ticket.number} resolved" if changed else f"{ticket.number} was already resolved")
@@ -111,7 +134,13 @@ def approve_command(state: CliState, ident: str, intents: str | None, actor: str
     with application(state) as app:
         try:
             ticket = approve_ticket(
-                app.store, ident, automation=app.unsubscribe, actor=who, clock=app.clock, intents=chosen
+                app.store,
+                ident,
+                automation=app.unsubscribe,
+                lifecycle=app.lifecycle,
+                actor=who,
+                clock=app.clock,
+                intents=chosen,
             )
         except TicketNotFound as exc:
             fail(str(exc))

@@ -27,7 +27,8 @@ from inboxbot.core.addresses import mask_address, normalize_address
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
 from inboxbot.core.replies import may_auto_reply
-from inboxbot.core.tickets import TicketStatus, category_for, due_at, format_number, merge_intents, numbers_in
+from inboxbot.core.tickets import TicketStatus, category_for, format_number, merge_intents, numbers_in
+from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 
 log = structlog.get_logger("inboxbot.intake")
@@ -124,9 +125,9 @@ class ReplyGuard:
 @dataclass(frozen=True)
 class IntakePolicy:
     reply_guard: ReplyGuard
+    lifecycle: Lifecycle  # deadlines, the SLA clock and status changes
     ticket_prefix: str = "HB"
     timezone: str = "Asia/Almaty"
-    deadline_hours: float = 24.0
     acks_enabled: bool = True
     default_language: str = "ru"
     limits: ParseLimits = field(default_factory=ParseLimits)
@@ -295,11 +296,13 @@ class Intake:
                 subject=mail.subject,
                 message_id=mail.message_id,
                 received_at=inbound.received_at,
-                due_at=due_at(inbound.received_at, self.policy.deadline_hours),
+                due_at=inbound.received_at,
                 created_at=now,
                 updated_at=now,
+                excerpt=_excerpt(mail),
             )
         )
+        self.policy.lifecycle.open(ticket)
         assert ticket.id is not None
         message = tx.add_message(
             self._message_row(inbound, mail, verdict, Outcome.TICKET_OPENED, ticket.id), inbound.raw
@@ -333,7 +336,7 @@ class Intake:
             self._message_row(inbound, mail, verdict, Outcome.REPLY_ADDED, ticket.id), inbound.raw
         )
         ticket.intents = merge_intents(ticket.intents, verdict.intents)
-        ticket.category = category_for([Intent(i) for i in ticket.intents])
+        self._recategorise(tx, ticket, category_for([Intent(i) for i in ticket.intents]))
         detail: dict[str, Any] = {
             "message": message.id,
             "intents": [i.value for i in verdict.intents],
@@ -341,19 +344,22 @@ class Intake:
         }
         tx.add_event(ticket.id, now, "client", "client_replied", detail)
         if ticket.status in {TicketStatus.RESOLVED.value, TicketStatus.WAITING.value}:
-            tx.add_event(
-                ticket.id,
-                now,
-                "inboxbot",
-                "status_changed",
-                {"from": ticket.status, "to": TicketStatus.OPEN.value, "why": "client replied"},
+            self.policy.lifecycle.transition(
+                tx, ticket, TicketStatus.OPEN, now=now, actor="inboxbot", why="client replied"
             )
-            ticket.status = TicketStatus.OPEN.value
-            ticket.resolved_at = None
         ticket.updated_at = now
         tx.session.add(ticket)
         for automation in self.automations:
             automation.on_reply(tx, ticket, mail, verdict)
+
+    def _recategorise(self, tx: Tx, ticket: Ticket, category: str) -> None:
+        """A follow-up can change what the ticket is about, and so its deadline."""
+        if category == ticket.category:
+            return
+        ticket.category = category
+        lifecycle = self.policy.lifecycle
+        ticket.due_at = lifecycle.policy.due_at(category, ticket.received_at, ticket.paused_seconds)
+        lifecycle.reschedule(tx, ticket)
 
     def _acknowledge(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
         assert ticket.id is not None
@@ -383,6 +389,15 @@ class Intake:
             if replaced:
                 return replaced
         return self.policy.reply_guard.refusal(tx, mail, verdict, now)
+
+
+EXCERPT_LINES, EXCERPT_CHARS = 6, 600
+
+
+def _excerpt(mail: ParsedMail) -> str:
+    """The first lines of the sender's own text, for staff escalation mail (personal data: never logged)."""
+    lines = [line for line in mail.new_text.splitlines() if line.strip()][:EXCERPT_LINES]
+    return "\n".join(lines)[:EXCERPT_CHARS]
 
 
 def dedupe_key(mail: ParsedMail) -> str:

@@ -4,7 +4,7 @@ transaction, so it is sent if and only if the change that caused it commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ class Mailer:
     sender_address: str
     sender_name: str
     zone: ZoneInfo
-    deadline_hours: float
 
     def queue(
         self,
@@ -36,21 +35,26 @@ class Mailer:
         in_reply_to: str | None = None,
         references: tuple[str, ...] = (),
         context: dict[str, Any] | None = None,
+        language: str | None = None,
+        auto_submitted: str = "auto-replied",
     ) -> OutboxMail:
-        """Render ``templates/<kind>/`` in the ticket's language and put the mail in the outbox."""
+        """Render ``templates/<kind>/`` (in the ticket's language unless told) and put it in the outbox.
+
+        ``auto_submitted`` is "auto-replied" for answers to a client, "auto-generated" for notices.
+        """
         name = greeting_name(to_name)
-        rendered = self.templates.render(
-            kind, ticket.language, {**self.ticket_context(ticket, name), **(context or {})}
-        )
+        values = {**self.ticket_context(ticket, name), **(context or {})}
+        rendered = self.templates.render(kind, language or ticket.language, values)
         message_id = new_message_id(self.sender_address, kind.replace("_", "-"))
         envelope = Envelope(self.sender_address, self.sender_name, to_address, name, in_reply_to, references)
+        raw = compose(rendered, envelope, message_id=message_id, now=now, auto_submitted=auto_submitted)
         mail = OutboxMail(
             ticket_id=ticket.id,
             kind=kind,
             message_id=message_id,
             mail_from=self.sender_address,
             recipient=to_address,
-            raw=compose(rendered, envelope, message_id=message_id, now=now),
+            raw=raw,
             status="pending",
             next_attempt_at=now,
             created_at=now,
@@ -62,13 +66,19 @@ class Mailer:
             "ticket_number": ticket.number,
             "client_name": client_name,
             "company": self.sender_name,
-            "deadline_hours": _hours(self.deadline_hours),
+            "deadline_hours": _hours(deadline_hours(ticket)),
             "received_local": self.local(ticket.received_at),
             "due_local": self.local(ticket.due_at),
         }
 
     def local(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%d.%m.%Y %H:%M")
+
+
+def deadline_hours(ticket: Ticket) -> float:
+    """The ticket's SLA deadline in hours (its category's), whatever time it has spent waiting."""
+    span = ticket.due_at - ticket.received_at - timedelta(seconds=ticket.paused_seconds)
+    return span.total_seconds() / 3600
 
 
 def greeting_name(name: str) -> str:

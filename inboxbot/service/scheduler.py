@@ -23,8 +23,10 @@ log = structlog.get_logger("inboxbot.scheduler")
 def run_forever(app: App) -> None:
     scheduler = BlockingScheduler(timezone=UTC)
     settings = app.settings.worker
-    _every(scheduler, "poll", settings.poll_interval_seconds, app.worker.poll)
-    _every(scheduler, "deliver", settings.outbox_interval_seconds, app.worker.deliver)
+    worker = app.worker
+    _every(scheduler, "poll", settings.poll_interval_seconds, worker.poll_and_fulfil)
+    _every(scheduler, "sla", settings.sla_interval_seconds, worker.sweep_sla)
+    _every(scheduler, "deliver", settings.outbox_interval_seconds, worker.deliver)
     _stop_on_signals(scheduler)
     log.info(
         "worker.started",

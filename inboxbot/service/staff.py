@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Store, Tx
@@ -12,6 +11,7 @@ from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.mail import ParsedMail, UnreadableMail, parse_mail
 from inboxbot.core.tickets import TicketStatus, category_for
 from inboxbot.service.intake import Clock, TicketAutomation
+from inboxbot.service.lifecycle import Lifecycle
 
 ACTIVE_STATUSES = (TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 
@@ -56,19 +56,22 @@ def ticket_file(store: Store, ident: str) -> TicketFile:
         return TicketFile(ticket, tx.events_of(ticket.id), tx.messages_of(ticket.id), tx.outbox_of(ticket.id))
 
 
-def resolve_ticket(store: Store, ident: str, *, note: str, actor: str, clock: Clock) -> tuple[Ticket, bool]:
-    """Resolve a ticket with a note; returns (ticket, changed). Resolving twice changes nothing."""
+def resolve_ticket(
+    store: Store, ident: str, *, note: str, actor: str, clock: Clock, lifecycle: Lifecycle
+) -> tuple[Ticket, bool]:
+    """Resolve a ticket with a note (its SLA clock stops); returns (ticket, changed): twice is a no-op."""
     with store.transaction() as tx:
         ticket = find_ticket(tx, ident)
-        assert ticket.id is not None
-        if ticket.status == TicketStatus.RESOLVED.value:
-            return ticket, False
-        now = clock()
-        detail: dict[str, Any] = {"from": ticket.status, "to": TicketStatus.RESOLVED.value, "note": note}
-        tx.add_event(ticket.id, now, actor, "resolved", detail)
-        ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.RESOLVED.value, now, now
-        tx.session.add(ticket)
-        return ticket, True
+        changed = lifecycle.transition(
+            tx,
+            ticket,
+            TicketStatus.RESOLVED,
+            now=clock(),
+            actor=actor,
+            why="resolved by staff",
+            detail={"note": note},
+        )
+        return ticket, changed
 
 
 def approve_ticket(
@@ -76,6 +79,7 @@ def approve_ticket(
     ident: str,
     *,
     automation: TicketAutomation,
+    lifecycle: Lifecycle,
     actor: str,
     clock: Clock,
     intents: Sequence[Intent] | None = None,
@@ -98,6 +102,10 @@ def approve_ticket(
             )
             ticket.intents = [i.value for i in verdict.intents]
             ticket.category = category_for(verdict.intents)
+            ticket.due_at = lifecycle.policy.due_at(
+                ticket.category, ticket.received_at, ticket.paused_seconds
+            )
+            lifecycle.reschedule(tx, ticket)
         tx.add_event(ticket.id, now, actor, "approved", {"was_flagged": ticket.needs_review})
         ticket.needs_review, ticket.updated_at = False, now
         tx.session.add(ticket)

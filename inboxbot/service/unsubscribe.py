@@ -25,6 +25,7 @@ from inboxbot.core.mail import ParsedMail
 from inboxbot.core.targets import unsubscribe_targets
 from inboxbot.core.tickets import TicketStatus
 from inboxbot.service.intake import Clock, ReplyGuard
+from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import BackendError, SegmentBackend
 
@@ -40,6 +41,7 @@ class UnsubscribeAutomation:
 
     mailer: Mailer
     reply_guard: ReplyGuard
+    lifecycle: Lifecycle
     clock: Clock
     own_addresses: frozenset[str] = field(default_factory=frozenset)
 
@@ -69,7 +71,7 @@ class UnsubscribeAutomation:
             )
         for address in targets.others:
             self._ask_owner(tx, ticket, address)
-        settle_ticket(tx, ticket, self.clock())
+        settle_ticket(tx, ticket, self.clock(), self.lifecycle)
 
     def on_reply(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
         confirmation = tx.contacts.pending_confirmation(mail.thread_ids, mail.from_address)
@@ -170,15 +172,18 @@ class Unsubscriber:
 
     def __init__(
         self,
+        *,
         store: Store,
         backends: Sequence[SegmentBackend],
         mailer: Mailer,
+        lifecycle: Lifecycle,
         settings: UnsubscribeSettings,
         clock: Clock,
     ) -> None:
         self.store = store
         self.backends = tuple(backends)
         self.mailer = mailer
+        self.lifecycle = lifecycle
         self.settings = settings
         self.clock = clock
 
@@ -263,8 +268,9 @@ class Unsubscriber:
             "unsubscribe_failed",
             {"address": row.address, "attempts": row.attempts, "reason": row.last_error},
         )
-        if ticket.status != TicketStatus.OPEN.value:
-            _set_status(tx, ticket, TicketStatus.OPEN, now, "unsubscribe could not be completed")
+        self.lifecycle.transition(
+            tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="unsubscribe could not be completed"
+        )
 
     def _finish(self, fulfilment: Fulfilment, report: FulfilmentReport) -> None:
         now = self.clock()
@@ -288,7 +294,7 @@ class Unsubscriber:
             )
             if row.notify:
                 self._confirm(tx, ticket, row, segments, now)
-            settle_ticket(tx, ticket, now)
+            settle_ticket(tx, ticket, now, self.lifecycle)
         report.done += 1
         log.info(
             "unsubscribe.fulfilled",
@@ -334,36 +340,40 @@ class Unsubscriber:
                 )
                 ticket = tx.ticket(confirmation.ticket_id)
                 if ticket is not None:
-                    settle_ticket(tx, ticket, now)
+                    settle_ticket(tx, ticket, now, self.lifecycle)
         return len(stale)
 
 
-def settle_ticket(tx: Tx, ticket: Ticket, now: datetime) -> None:
+def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -> None:
     """Resolve an unsubscribe-only ticket once nothing is pending; wait while owners must confirm."""
     assert ticket.id is not None
     if any(f.status == "pending" for f in tx.contacts.fulfilments_of(ticket.id)):
         return
     if any(c.status == "pending" for c in tx.contacts.confirmations_of(ticket.id)):
-        if ticket.status != TicketStatus.WAITING.value:
-            _set_status(tx, ticket, TicketStatus.WAITING, now, "waiting for an address owner to confirm")
+        lifecycle.transition(
+            tx,
+            ticket,
+            TicketStatus.WAITING,
+            now=now,
+            actor=ACTOR,
+            why="waiting for an address owner to confirm",
+        )
         return
     failed = any(f.status == "failed" for f in tx.contacts.fulfilments_of(ticket.id))
-    if _only_ever_unsubscribe(tx, ticket.id) and not failed and ticket.status != TicketStatus.RESOLVED.value:
-        tx.add_event(
-            ticket.id,
-            now,
-            ACTOR,
-            "resolved",
-            {
-                "from": ticket.status,
-                "to": TicketStatus.RESOLVED.value,
-                "note": "unsubscribed from every mailing automatically",
-            },
+    if _only_ever_unsubscribe(tx, ticket.id) and not failed:
+        lifecycle.transition(
+            tx,
+            ticket,
+            TicketStatus.RESOLVED,
+            now=now,
+            actor=ACTOR,
+            why="request fulfilled",
+            detail={"note": "unsubscribed from every mailing automatically"},
         )
-        ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.RESOLVED.value, now, now
-        tx.session.add(ticket)
     elif ticket.status == TicketStatus.WAITING.value:
-        _set_status(tx, ticket, TicketStatus.OPEN, now, "address confirmations settled")
+        lifecycle.transition(
+            tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="address confirmations settled"
+        )
 
 
 def _only_ever_unsubscribe(tx: Tx, ticket_id: int) -> bool:
@@ -373,17 +383,6 @@ def _only_ever_unsubscribe(tx: Tx, ticket_id: int) -> bool:
     for event in tx.events_of(ticket_id):
         if event.kind == "opened" or (event.kind == "client_replied" and event.detail.get("from_client")):
             asked.update(event.detail.get("intents", []))
-
         elif event.kind == "reclassified":
             asked = set(event.detail.get("to", []))
     return asked == {Intent.UNSUBSCRIBE.value}
-
-
-def _set_status(tx: Tx, ticket: Ticket, status: TicketStatus, now: datetime, why: str) -> None:
-    tx.add_event(
-        ticket.id or 0, now, ACTOR, "status_changed", {"from": ticket.status, "to": status.value, "why": why}
-    )
-    ticket.status, ticket.updated_at = status.value, now
-    if status is not TicketStatus.RESOLVED:
-        ticket.resolved_at = None
-    tx.session.add(ticket)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
@@ -41,24 +41,41 @@ class Worker:
         intake: Intake,
         open_source: Callable[[], MailSource],
         delivery: Delivery,
-        sweeps: Sequence[SweepJob] = (),
+        *,
+        fulfil: SweepJob | None = None,
+        sla: SweepJob | None = None,
     ) -> None:
         self.store = store
         self.intake = intake
         self.open_source = open_source
         self.delivery = delivery
-        self.sweeps = tuple(sweeps)
+        self._fulfil = fulfil
+        self._sla = sla
 
     def run_once(self) -> CycleReport:
-        """Poll, then the sweeps (whose mail goes out in this same cycle), then deliver the outbox."""
+        """Poll, fulfil unsubscribes, sweep the SLA, then deliver: mail the cycle causes leaves in it."""
         poll = self.poll()
         self.sweep()
         delivery = self.deliver()
         return CycleReport(poll=poll, delivery=delivery)
 
+    def poll_and_fulfil(self) -> None:
+        """The scheduler's poll job: new mail in, and unsubscribes fulfilled at once."""
+        self.poll()
+        self.fulfil()
+
     def sweep(self) -> None:
-        for sweep in self.sweeps:
-            sweep()
+        self.fulfil()
+        self.sweep_sla()
+
+    def fulfil(self) -> None:
+        """Work the unsubscribe queue (right after a poll, so a request is fulfilled within the cycle)."""
+        if self._fulfil is not None:
+            self._fulfil()
+
+    def sweep_sla(self) -> None:
+        if self._sla is not None:
+            self._sla()
 
     def poll(self) -> PollReport:
         """Take in every waiting mail; each is moved out of the inbox only after its commit."""

@@ -280,7 +280,9 @@ def test_flagged_request_waits_for_a_person_then_is_fulfilled(
         app.store,
         ticket.number,
         automation=app.unsubscribe,
+        lifecycle=app.lifecycle,
         actor="staff:test",
+
         clock=app.clock,
         intents=[Intent.UNSUBSCRIBE],
     )

@@ -23,6 +23,19 @@ CONTEXT = {
     "due_local": "25.11.2026 10:00",
     "address": "aigerim@example.kz",
     "segments": ["Новости", "SMS-акции"],
+    # escalation mail to staff
+    "level": "reminder",
+    "category": "data_change",
+    "intents": "data_change",
+    "client_address": "aigerim@example.kz",
+    "client_display": "Айгерім",
+    "subject": "Телефон",
+    "excerpt": "Сәлеметсіз бе!\nТелефонымды жаңартыңыз.",
+    "remaining": "осталось 11 ч 5 мин",
+    "overdue": False,
+    "late": "",
+    "show_command": "inboxbot tickets show HB-2026-000042",
+    "resolve_command": 'inboxbot tickets resolve HB-2026-000042 --note "..."',
 }
 
 
@@ -56,7 +69,8 @@ def test_a_missing_variable_fails_instead_of_sending_a_broken_mail(tmp_path: Pat
 
 
 def test_every_shipped_template_renders_in_every_language() -> None:
-    for kind in sorted(p.name for p in DEFAULT_TEMPLATES.iterdir() if p.is_dir()):
+    for kind in sorted(p.name for p in DEFAULT_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")):
+
         for language in ("ru", "kk", "en"):
             assert Templates().render(kind, language, CONTEXT).language == language
 

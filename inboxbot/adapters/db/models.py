@@ -56,6 +56,25 @@ class Ticket(SQLModel, table=True):
     created_at: datetime = _when()
     updated_at: datetime = _when()
     resolved_at: datetime | None = _when(nullable=True)
+    excerpt: str = Field(default="", sa_type=Text)  # the first lines of the request, for staff mail
+    # The SLA clock: stopped since paused_at (waiting or resolved); paused_seconds already stopped.
+    paused_at: datetime | None = _when(nullable=True)
+    paused_seconds: int = 0
+    next_escalation_at: datetime | None = _when(index=True, nullable=True)
+    breached_at: datetime | None = _when(nullable=True)
+
+
+class SlaEscalation(SQLModel, table=True):
+    """One escalation level fired for one ticket: the unique pair makes it fire at most once."""
+
+    __tablename__ = "sla_escalation"
+    __table_args__ = (UniqueConstraint("ticket_id", "level", name="uq_sla_escalation_ticket_level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    level: str = Field(max_length=32)
+    due_at: datetime = _when()
+    fired_at: datetime = _when()
 
 
 class TicketEvent(SQLModel, table=True):

@@ -20,6 +20,7 @@ from inboxbot.adapters.db.models import (
     Message,
     MessageRaw,
     OutboxMail,
+    SlaEscalation,
     Ticket,
     TicketCounter,
     TicketEvent,
@@ -211,6 +212,43 @@ class Tx:
 
     def outbox_of(self, ticket_id: int) -> Sequence[OutboxMail]:
         stmt = select(OutboxMail).where(col(OutboxMail.ticket_id) == ticket_id).order_by(col(OutboxMail.id))
+        return self.session.scalars(stmt).all()
+
+    # -- SLA --------------------------------------------------------------------------------------
+    def claim_due_escalations(self, now: datetime, limit: int) -> list[Ticket]:
+        """Tickets whose next escalation is due, through the index on next_escalation_at; on
+        PostgreSQL rows another worker is sweeping are skipped, not waited for."""
+        stmt = (
+            select(Ticket)
+            .where(col(Ticket.next_escalation_at) <= now, col(Ticket.status) != "resolved")
+            .order_by(col(Ticket.next_escalation_at))
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(self.session.scalars(stmt))
+
+    def fired_levels(self, ticket_id: int) -> set[str]:
+        stmt = select(col(SlaEscalation.level)).where(col(SlaEscalation.ticket_id) == ticket_id)
+        return set(self.session.scalars(stmt))
+
+    def record_escalation(self, ticket_id: int, level: str, due_at: datetime, now: datetime) -> bool:
+        """Claim the firing of ``level`` for a ticket; False when it has fired already (anywhere)."""
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(SlaEscalation)
+            .values(ticket_id=ticket_id, level=level, due_at=due_at, fired_at=now)
+            .on_conflict_do_nothing()
+            .returning(col(SlaEscalation.id))
+        )
+        return self.session.execute(stmt).first() is not None
+
+    def escalations_of(self, ticket_id: int) -> Sequence[SlaEscalation]:
+        stmt = (
+            select(SlaEscalation)
+            .where(col(SlaEscalation.ticket_id) == ticket_id)
+            .order_by(col(SlaEscalation.id))
+        )
         return self.session.scalars(stmt).all()
 
     # -- mailbox cursor -------------------------------------------------------------------------
