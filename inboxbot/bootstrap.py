@@ -22,11 +22,13 @@ from inboxbot.config import ConfigError, Settings
 from inboxbot.core.classify import classify
 from inboxbot.core.mail import ParseLimits
 from inboxbot.service.delivery import Delivery
-from inboxbot.service.intake import Classifier, Clock, Destination, Intake, IntakePolicy, ReplyGuard
+from inboxbot.service.inbound import Clock, Destination
+from inboxbot.service.intake import Classifier, Intake, IntakePolicy
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
 from inboxbot.service.sla import SlaSweeper
+from inboxbot.service.ticketing import ReplyGuard, Ticketing, TicketPolicy
 from inboxbot.service.unsubscribe import UnsubscribeAutomation, Unsubscriber
 from inboxbot.service.worker import Worker
 from inboxbot.templating import DEFAULT_TEMPLATES, Templates
@@ -70,15 +72,24 @@ def build(
     zone = ZoneInfo(settings.tickets.timezone)
     mailer = Mailer(templates, settings.mailbox.address, settings.mailbox.display_name, zone)
     lifecycle = Lifecycle(settings.sla.policy())
-    policy = intake_policy(settings, lifecycle)
-    automation = UnsubscribeAutomation(mailer, policy.reply_guard, lifecycle, clock, settings.own_addresses)
+    ticket_policy = TicketPolicy(
+        reply_guard=ReplyGuard(settings.own_addresses, settings.acks.max_per_sender_per_day),
+        lifecycle=lifecycle,
+        ticket_prefix=settings.tickets.prefix,
+        timezone=settings.tickets.timezone,
+        acks_enabled=settings.acks.enabled,
+        default_language=settings.acks.default_language,
+    )
+    automation = UnsubscribeAutomation(
+        mailer, ticket_policy.reply_guard, lifecycle, clock, settings.own_addresses
+    )
+    ticketing = Ticketing(mailer, ticket_policy, clock, (automation,))
     intake = Intake(
         store=store,
         classify=classifier or default_classifier(),
-        mailer=mailer,
-        policy=policy,
+        ticketing=ticketing,
+        policy=intake_policy(settings),
         clock=clock,
-        automations=[automation],
     )
     unsubscriber = Unsubscriber(
         store=store,
@@ -124,18 +135,13 @@ def segment_backends(settings: Settings, clock: Clock) -> list[SegmentBackend]:
     return [known[name]() for name in settings.unsubscribe.backends]
 
 
-def intake_policy(settings: Settings, lifecycle: Lifecycle) -> IntakePolicy:
+def intake_policy(settings: Settings) -> IntakePolicy:
     return IntakePolicy(
-        reply_guard=ReplyGuard(settings.own_addresses, settings.acks.max_per_sender_per_day),
-        lifecycle=lifecycle,
-        ticket_prefix=settings.tickets.prefix,
-        timezone=settings.tickets.timezone,
-        acks_enabled=settings.acks.enabled,
-        default_language=settings.acks.default_language,
         limits=ParseLimits(
             max_message_bytes=settings.limits.max_message_bytes,
             max_header_bytes=settings.limits.max_header_bytes,
         ),
+        max_failures=settings.limits.max_failures,
     )
 
 

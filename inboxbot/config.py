@@ -220,11 +220,13 @@ class WorkerSettings(_Section):
     poll_interval_seconds: float = Field(60.0, gt=0)
     outbox_interval_seconds: float = Field(15.0, gt=0)
     sla_interval_seconds: float = Field(60.0, gt=0)
+    max_backoff_seconds: float = Field(60.0, gt=0)  # the longest wait before reconnecting after a failure
 
 
 class LimitSettings(_Section):
     max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
     max_header_bytes: int = Field(256 * 1024, ge=1024)
+    max_failures: int = Field(3, ge=1)  # a mail whose processing keeps failing is quarantined after this
 
 
 class LoggingSettings(_Section):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -20,12 +22,14 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from inboxbot.adapters.network import one_line, tls_context
 from inboxbot.config import ImapSettings
-from inboxbot.service.intake import Cursor, Destination, Inbound
+from inboxbot.service.inbound import Cursor, Destination, Inbound
 from inboxbot.service.ports import CursorLookup, MailSourceError
 
 log = structlog.get_logger("inboxbot.imap")
 
 _NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
+IDLE_RENEW_SECONDS = 25 * 60  # servers may drop an IDLE after 29 minutes (RFC 2177)
+IDLE_TICK_SECONDS = 1.0  # how often a waiting IDLE looks at the stop flag
 
 
 class ImapMailbox:
@@ -38,6 +42,7 @@ class ImapMailbox:
         self.name = f"imap:{settings.folder}"
         self._client: IMAPClient | None = None
         self._pending: dict[Destination, list[int]] = {}
+        self.waiting = 0
 
     # -- connection -----------------------------------------------------------------------------
     def connect(self) -> ImapMailbox:
@@ -99,19 +104,40 @@ class ImapMailbox:
         return f"{s.host}:{s.port} ({s.security}), {folder}: {waiting} mail(s) waiting, {move}"
 
     # -- reading --------------------------------------------------------------------------------
-    def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:
+    def batches(self, cursor: CursorLookup) -> Iterator[list[Inbound]]:
         folder = self.settings.folder
         try:
             uidvalidity = self._select(folder)
             uids = sorted(self.client.search("ALL"))
         except _NETWORK_ERRORS as exc:
             raise MailSourceError(f"IMAP folder {folder!r} unusable: {one_line(exc)}") from exc
+        self.waiting = len(uids)
         self._note_cursor(folder, uidvalidity, uids, cursor(folder))
         size = self.settings.batch_size
         for start in range(0, len(uids), size):
-            batch = uids[start : start + size]
-            yield from self._fetch_batch(folder, uidvalidity, batch)
-            self.flush()
+            yield list(self._fetch_batch(folder, uidvalidity, uids[start : start + size]))
+
+    def wait_for_mail(self, timeout: float, stop: threading.Event) -> None:
+        """IMAP IDLE until the server reports new mail, ``timeout`` passes or ``stop`` is set; a plain
+        wait when the server has no IDLE. IDLE is re-issued by the caller well before 29 minutes."""
+        client = self.client
+        if not client.has_capability("IDLE"):
+            stop.wait(timeout)
+            return
+        deadline = time.monotonic() + min(timeout, IDLE_RENEW_SECONDS)
+        try:
+            client.select_folder(self.settings.folder)
+            client.idle()
+            try:
+                while not stop.is_set() and time.monotonic() < deadline:
+                    if any(
+                        _announces_mail(response) for response in client.idle_check(timeout=IDLE_TICK_SECONDS)
+                    ):
+                        return
+            finally:
+                client.idle_done()
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP IDLE on {self.settings.folder!r} failed: {one_line(exc)}") from exc
 
     def _select(self, folder: str) -> int:
         info = self.client.select_folder(folder)
@@ -196,6 +222,11 @@ class ImapMailbox:
             raise MailSourceError(
                 f"IMAP move of {len(uids)} mail(s) to {folder!r} failed: {one_line(exc)}"
             ) from exc
+
+
+def _announces_mail(response: Any) -> bool:
+    """An untagged EXISTS (or RECENT) response during IDLE: something arrived."""
+    return isinstance(response, tuple) and len(response) > 1 and response[1] in (b"EXISTS", b"RECENT")
 
 
 def _raw_of(

@@ -8,29 +8,38 @@ a Maildir++ sub-folder such as ``.Processed/cur``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from inboxbot.service.intake import Destination, Inbound
+from inboxbot.service.inbound import Destination, Inbound
 from inboxbot.service.ports import CursorLookup, MailSourceError
 
 HEADER_PREVIEW_BYTES = 256 * 1024
 
 
 class MaildirMailbox:
-    def __init__(self, root: Path, folders: Mapping[Destination, str], max_message_bytes: int) -> None:
+    def __init__(
+        self, root: Path, folders: Mapping[Destination, str], max_message_bytes: int, batch_size: int = 100
+    ) -> None:
         self.root = root
         self.folders = dict(folders)
         self.max_message_bytes = max_message_bytes
+        self.batch_size = batch_size
         self.name = f"maildir:{root}"
+        self.waiting = 0
 
-    def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:
+    def batches(self, cursor: CursorLookup) -> Iterator[list[Inbound]]:
         self._ensure_layout(self.root)
-        for path in self._waiting():
-            inbound = self._read(path)
-            if inbound is not None:
-                yield inbound
+        paths = self._waiting()
+        self.waiting = len(paths)
+        for start in range(0, len(paths), self.batch_size):
+            batch = [self._read(path) for path in paths[start : start + self.batch_size]]
+            yield [inbound for inbound in batch if inbound is not None]
+
+    def wait_for_mail(self, timeout: float, stop: threading.Event) -> None:
+        stop.wait(timeout)  # a Maildir has no push: poll at the configured interval
 
     def settle(self, inbound: Inbound, destination: Destination) -> None:
         source = self.root / inbound.ref

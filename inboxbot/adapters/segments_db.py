@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from inboxbot.adapters.db.store import Tx
-from inboxbot.service.intake import Clock
+from inboxbot.service.inbound import Clock
 
 
 class DatabaseSegments:

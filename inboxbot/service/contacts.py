@@ -15,7 +15,7 @@ from inboxbot.adapters.db.store import Store
 from inboxbot.core.addresses import normalize_address
 from inboxbot.core.charsets import decode_bytes
 from inboxbot.core.contacts import ContactRow, InvalidRow, contact_row
-from inboxbot.service.intake import Clock
+from inboxbot.service.inbound import Clock
 
 CHUNK = 2000
 _SAMPLE_BYTES = 64 * 1024

@@ -15,7 +15,7 @@ import structlog
 from inboxbot.adapters.db.models import OutboxMail
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.config import OutboxSettings
-from inboxbot.service.intake import Clock
+from inboxbot.service.inbound import Clock
 from inboxbot.service.ports import (
     DeliveryResult,
     DeliveryStatus,

@@ -1,9 +1,11 @@
-"""Take one inbound mail in: parse, classify, open or extend a ticket, queue the acknowledgement.
+"""Take inbound mail in: parse, classify, then open or extend tickets, all committed in one transaction.
 
-:meth:`Intake.process` is the plain function at the heart of every mail source: the IMAP poller, the
-Maildir reader and the tests all call it. Everything a mail causes (its message row, the ticket, the
-events, the outbox rows, the mailbox cursor) is committed in one transaction; the caller moves the
-mail out of the inbox only after :meth:`process` returns.
+:meth:`Intake.process_batch` is the function at the heart of every mail source: the IMAP poller, the
+Maildir reader and the tests all call it (:meth:`Intake.process` for one mail). Parsing and
+classification happen first, outside any transaction; then every mail's effects (its message row, the
+ticket, the events, the outbox rows, the mailbox cursor) are written in one transaction for the batch,
+each mail in a savepoint of its own so that one mail's failure never takes another's work with it.
+The caller moves mail out of the inbox only after this returns, i.e. after the commit.
 """
 
 from __future__ import annotations
@@ -14,162 +16,86 @@ import email.utils
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import structlog
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from inboxbot.adapters.db.models import Message, Ticket
-from inboxbot.adapters.db.store import DuplicateError, Store, Tx
+from inboxbot.adapters.db.models import Message
+from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
-from inboxbot.core.intents import Classification, Intent
+from inboxbot.core.intents import Classification
 from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
-from inboxbot.core.replies import may_auto_reply
-from inboxbot.core.tickets import TicketStatus, category_for, format_number, merge_intents, numbers_in
-from inboxbot.service.lifecycle import Lifecycle
-from inboxbot.service.mailer import Mailer
+from inboxbot.service.inbound import (
+    DESTINATION,
+    Clock,
+    Destination,
+    Inbound,
+    Outcome,
+    Result,
+    dedupe_key,
+    message_row,
+)
+from inboxbot.service.ticketing import Ticketing
 
 log = structlog.get_logger("inboxbot.intake")
 
-Clock = Callable[[], datetime]
 Classifier = Callable[[ParsedMail], Classification]
-
-
-class TicketAutomation(Protocol):
-    """Work that a ticket's requests start on their own (unsubscribe), in the intake's transaction."""
-
-    def replaces_acknowledgement(self, mail: ParsedMail, verdict: Classification) -> str | None:
-        """Why no acknowledgement is needed (another mail will answer), or None."""
-        ...
-
-    def on_opened(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None: ...
-
-    def on_reply(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None: ...
-
-
-class Outcome(StrEnum):
-    TICKET_OPENED = "ticket_opened"
-    REPLY_ADDED = "reply_added"
-    AUTOMATED = "automated"
-    QUARANTINED = "quarantined"
-    DUPLICATE = "duplicate"
-
-
-class Destination(StrEnum):
-    """Where the mail goes in the mailbox once its effects are committed."""
-
-    PROCESSED = "processed"
-    AUTOMATED = "automated"
-    QUARANTINE = "quarantine"
-
-
-_DESTINATION = {
-    Outcome.TICKET_OPENED: Destination.PROCESSED,
-    Outcome.REPLY_ADDED: Destination.PROCESSED,
-    Outcome.AUTOMATED: Destination.AUTOMATED,
-    Outcome.QUARANTINED: Destination.QUARANTINE,
-}
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The IMAP position of a mail, committed with its effects."""
-
-    folder: str
-    uidvalidity: int
-    uid: int
-
-
-@dataclass(frozen=True)
-class Inbound:
-    raw: bytes
-    received_at: datetime  # when the mailbox received it (IMAP INTERNALDATE, Maildir delivery time)
-    source: str
-    ref: str
-    cursor: Cursor | None = None
-    declared_size: int | None = None  # set when only the head of an oversized mail was read
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: Outcome
-    destination: Destination
-    ticket_number: str | None = None
-    reason: str = ""
-    intents: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReplyGuard:
-    """Whether an automatic mail may go to a mail's sender now (robots, ourselves, the loop guard)."""
-
-    own_addresses: frozenset[str]
-    daily_limit: int = 3
-
-    def refusal(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
-        sent_today = (
-            tx.replies_sent_since(mail.from_address, now - timedelta(days=1)) if mail.from_address else 0
-        )
-        decision = may_auto_reply(
-            mail,
-            verdict,
-            own_addresses=self.own_addresses,
-            sent_to_sender_today=sent_today,
-            daily_limit=self.daily_limit,
-        )
-        return None if decision.send else decision.reason
 
 
 @dataclass(frozen=True)
 class IntakePolicy:
-    reply_guard: ReplyGuard
-    lifecycle: Lifecycle  # deadlines, the SLA clock and status changes
-    ticket_prefix: str = "HB"
-    timezone: str = "Asia/Almaty"
-    acks_enabled: bool = True
-    default_language: str = "ru"
     limits: ParseLimits = field(default_factory=ParseLimits)
+    max_failures: int = 3  # a mail whose processing fails this often is quarantined
+
+
+@dataclass
+class _Prepared:
+    """A mail after the CPU work: parsed and classified, or the reason it cannot be read."""
+
+    inbound: Inbound
+    started: float
+    digest: str
+    key: str
+    mail: ParsedMail | None = None
+    verdict: Classification | None = None
+    unreadable: str = ""
 
 
 class Intake:
     def __init__(
-        self,
-        *,
-        store: Store,
-        classify: Classifier,
-        mailer: Mailer,
-        policy: IntakePolicy,
-        clock: Clock,
-        automations: Sequence[TicketAutomation] = (),
+        self, *, store: Store, classify: Classifier, ticketing: Ticketing, policy: IntakePolicy, clock: Clock
     ) -> None:
         self.store = store
         self.classify = classify
-        self.mailer = mailer
+        self.ticketing = ticketing
         self.policy = policy
         self.clock = clock
-        self.automations = tuple(automations)
-        self.zone = ZoneInfo(policy.timezone)
 
     def process(self, inbound: Inbound) -> Result:
-        """Commit everything ``inbound`` causes; return where the mail should go now."""
+        """Commit everything one mail causes; return where the mail should go now."""
+        return self.process_batch([inbound])[0]
+
+    def process_batch(self, batch: Sequence[Inbound]) -> list[Result]:
+        """Commit everything a batch of mails causes, in one transaction; one result per mail."""
+        prepared = [self._prepare(inbound) for inbound in batch]
+        with self.store.transaction() as tx:
+            results = [self._commit_one(tx, item) for item in prepared]
+            self._advance(tx, batch)
+        for item, result in zip(prepared, results, strict=True):
+            _log_result(item, result)
+        return results
+
+    # -- before the transaction -----------------------------------------------------------------
+    def _prepare(self, inbound: Inbound) -> _Prepared:
         started = time.perf_counter()
         try:
             mail = self._parse(inbound)
-            classification = self._classify(mail)
+            verdict = self._classify(mail)
         except UnreadableMail as exc:
-            reason = exc.reason
-            result = self._commit_or_duplicate(
-                inbound, f"sha256:{digest_of(inbound.raw)}", lambda tx: self._quarantine(tx, inbound, reason)
-            )
-            _log_result(inbound, result, started, sender="")
-            return result
-        result = self._commit_or_duplicate(
-            inbound, dedupe_key(mail), lambda tx: self._accept(tx, inbound, mail, classification)
-        )
-        _log_result(inbound, result, started, sender=mail.from_address, classification=classification)
-        return result
+            digest = digest_of(inbound.raw)
+            return _Prepared(inbound, started, digest, f"sha256:{digest}", unreadable=exc.reason)
+        return _Prepared(inbound, started, mail.digest, dedupe_key(mail), mail, verdict)
 
     def _parse(self, inbound: Inbound) -> ParsedMail:
         limit = self.policy.limits.max_message_bytes
@@ -184,231 +110,98 @@ class Intake:
             log.exception("classifier.failed", mail=mail.digest[:12])
             raise UnreadableMail(f"the classifier failed on this mail ({type(exc).__name__})") from exc
 
-    def _commit_or_duplicate(self, inbound: Inbound, key: str, work: Callable[[Tx], Result]) -> Result:
+    # -- in the transaction ---------------------------------------------------------------------
+    def _commit_one(self, tx: Tx, item: _Prepared) -> Result:
+        savepoint = tx.session.begin_nested()
         try:
-            with self.store.transaction() as tx:
-                self._advance(tx, inbound)
-                existing = tx.message_by_dedupe_key(key)
-                if existing is not None:
-                    return _duplicate(existing)
-                return work(tx)
-        except DuplicateError:
-            # Another worker committed the same mail between our check and our insert.
-            with self.store.transaction() as tx:
-                existing = tx.message_by_dedupe_key(key)
-                if existing is None:
-                    raise
-                self._advance(tx, inbound)
-                return _duplicate(existing)
+            existing = tx.message_by_dedupe_key(item.key)
+            result = _duplicate(existing) if existing is not None else self._apply(tx, item)
+            savepoint.commit()
+            return result
+        except IntegrityError:
+            # Committed meanwhile by another worker, or earlier in this very batch.
+            savepoint.rollback()
+            existing = tx.message_by_dedupe_key(item.key)
+            if existing is None:
+                raise
+            return _duplicate(existing)
+        except DBAPIError:
+            raise  # the database itself is in trouble: the whole batch is retried later
+        except Exception as exc:  # a bug this mail triggers: retried, then quarantined
+            savepoint.rollback()
+            return self._failed(tx, item, exc)
 
-    def _advance(self, tx: Tx, inbound: Inbound) -> None:
-        if inbound.cursor:
-            c = inbound.cursor
-            tx.advance_cursor(c.folder, c.uidvalidity, c.uid, self.clock())
+    def _apply(self, tx: Tx, item: _Prepared) -> Result:
+        if item.unreadable or item.mail is None or item.verdict is None:
+            return self._quarantine(tx, item.inbound, item.unreadable)
+        mail, verdict, inbound = item.mail, item.verdict, item.inbound
+        intents = tuple(i.value for i in verdict.intents)
+        if verdict.is_automated:
+            tx.add_message(
+                message_row(inbound, mail, verdict, Outcome.AUTOMATED, now=self.clock()), inbound.raw
+            )
+            return Result(Outcome.AUTOMATED, Destination.AUTOMATED, intents=intents)
+        ticket = self.ticketing.thread_of(tx, mail)
+        if ticket is not None:
+            self.ticketing.add_reply(tx, ticket, inbound, mail, verdict)
+            return Result(Outcome.REPLY_ADDED, Destination.PROCESSED, ticket.number, intents=intents)
+        ticket = self.ticketing.open(tx, inbound, mail, verdict)
+        return Result(Outcome.TICKET_OPENED, Destination.PROCESSED, ticket.number, intents=intents)
 
-    # -- outcomes -------------------------------------------------------------------------------
     def _quarantine(self, tx: Tx, inbound: Inbound, reason: str) -> Result:
         sender, subject = _headers_for_staff(inbound.raw)
         digest = digest_of(inbound.raw)
-        message = Message(
-            dedupe_key=f"sha256:{digest}",
-            digest=digest,
-            source=inbound.source,
-            source_ref=inbound.ref,
-            received_at=inbound.received_at,
-            processed_at=self.clock(),
-            sender=sender,
-            subject=subject,
-            outcome=Outcome.QUARANTINED.value,
-            quarantine_reason=reason,
-            attachments=[],
-            size=inbound.declared_size or len(inbound.raw),
+        tx.add_message(
+            Message(
+                dedupe_key=f"sha256:{digest}",
+                digest=digest,
+                source=inbound.source,
+                source_ref=inbound.ref,
+                received_at=inbound.received_at,
+                processed_at=self.clock(),
+                sender=sender,
+                subject=subject,
+                outcome=Outcome.QUARANTINED.value,
+                quarantine_reason=reason,
+                attachments=[],
+                size=inbound.declared_size or len(inbound.raw),
+            ),
+            inbound.raw,
         )
-        tx.add_message(message, inbound.raw)
         return Result(Outcome.QUARANTINED, Destination.QUARANTINE, reason=reason)
 
-    def _accept(self, tx: Tx, inbound: Inbound, mail: ParsedMail, verdict: Classification) -> Result:
-        intents = tuple(i.value for i in verdict.intents)
-        if verdict.is_automated:
-            tx.add_message(self._message_row(inbound, mail, verdict, Outcome.AUTOMATED), inbound.raw)
-            return Result(Outcome.AUTOMATED, Destination.AUTOMATED, intents=intents)
-        ticket = self._thread_of(tx, mail)
-        if ticket is not None:
-            self._add_reply(tx, ticket, inbound, mail, verdict)
-            return Result(Outcome.REPLY_ADDED, Destination.PROCESSED, ticket.number, intents=intents)
-        ticket = self._open_ticket(tx, inbound, mail, verdict)
-        return Result(Outcome.TICKET_OPENED, Destination.PROCESSED, ticket.number, intents=intents)
-
-    def _thread_of(self, tx: Tx, mail: ParsedMail) -> Ticket | None:
-        ticket = tx.ticket_for_thread(mail.thread_ids)
-        if ticket is not None:
-            return ticket
-        for number in numbers_in(mail.subject, self.policy.ticket_prefix):
-            candidate = tx.ticket_by_number(number)
-            # A number in the subject is easy to type: only its own client may add to a ticket that way.
-            if candidate is not None and candidate.sender == mail.from_address:
-                return candidate
-        return None
-
-    def _message_row(
-        self,
-        inbound: Inbound,
-        mail: ParsedMail,
-        verdict: Classification | None,
-        outcome: Outcome,
-        ticket_id: int | None = None,
-    ) -> Message:
-        return Message(
-            dedupe_key=dedupe_key(mail),
-            message_id=mail.message_id,
-            digest=mail.digest,
-            source=inbound.source,
-            source_ref=inbound.ref,
-            received_at=inbound.received_at,
-            processed_at=self.clock(),
-            sender=mail.from_address,
-            subject=mail.subject,
-            outcome=outcome.value,
-            classification=verdict.to_dict() if verdict else None,
-            attachments=[
-                {"filename": a.filename, "content_type": a.content_type, "size": a.size}
-                for a in mail.attachments
-            ],
-            size=mail.size,
-            ticket_id=ticket_id,
+    def _failed(self, tx: Tx, item: _Prepared, exc: Exception) -> Result:
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}".rstrip(": ")
+        attempts = tx.record_failure(item.digest, error, self.clock())
+        log.error(
+            "mail.failed",
+            ref=item.inbound.ref,
+            mail=item.digest[:12],
+            attempts=attempts,
+            error=error,
+            exc_info=exc,
         )
+        if attempts < self.policy.max_failures:
+            return Result(Outcome.RETRY, None, reason=error)
+        savepoint = tx.session.begin_nested()
+        result = self._quarantine(tx, item.inbound, f"processing failed {attempts} times: {error}")
+        savepoint.commit()
+        return result
 
-    def _open_ticket(self, tx: Tx, inbound: Inbound, mail: ParsedMail, verdict: Classification) -> Ticket:
-        now = self.clock()
-        year = now.astimezone(self.zone).year
-        ticket = tx.add_ticket(
-            Ticket(
-                number=format_number(self.policy.ticket_prefix, year, tx.next_ticket_sequence(year)),
-                status=TicketStatus.NEW.value,
-                category=category_for(verdict.intents),
-                intents=[i.value for i in verdict.intents],
-                language=verdict.language or self.policy.default_language,
-                needs_review=verdict.needs_review,
-                confidence=verdict.confidence,
-                evidence=[e.to_dict() for e in verdict.evidence],
-                sender=mail.from_address,
-                sender_name=mail.from_name[:255],
-                subject=mail.subject,
-                message_id=mail.message_id,
-                received_at=inbound.received_at,
-                due_at=inbound.received_at,
-                created_at=now,
-                updated_at=now,
-                excerpt=_excerpt(mail),
-            )
-        )
-        self.policy.lifecycle.open(ticket)
-        assert ticket.id is not None
-        message = tx.add_message(
-            self._message_row(inbound, mail, verdict, Outcome.TICKET_OPENED, ticket.id), inbound.raw
-        )
-        tx.add_event(
-            ticket.id,
-            now,
-            "inboxbot",
-            "opened",
-            {
-                "message": message.id,
-                "intents": ticket.intents,
-                "language": ticket.language,
-                "needs_review": ticket.needs_review,
-                "confidence": round(ticket.confidence, 3),
-                "evidence": ticket.evidence,
-                "received_at": inbound.received_at.isoformat(),
-            },
-        )
-        self._acknowledge(tx, ticket, mail, verdict)
-        for automation in self.automations:
-            automation.on_opened(tx, ticket, mail, verdict)
-        return ticket
-
-    def _add_reply(
-        self, tx: Tx, ticket: Ticket, inbound: Inbound, mail: ParsedMail, verdict: Classification
-    ) -> None:
-        now = self.clock()
-        assert ticket.id is not None
-        message = tx.add_message(
-            self._message_row(inbound, mail, verdict, Outcome.REPLY_ADDED, ticket.id), inbound.raw
-        )
-        ticket.intents = merge_intents(ticket.intents, verdict.intents)
-        self._recategorise(tx, ticket, category_for([Intent(i) for i in ticket.intents]))
-        detail: dict[str, Any] = {
-            "message": message.id,
-            "intents": [i.value for i in verdict.intents],
-            "from_client": mail.from_address == ticket.sender,
-        }
-        tx.add_event(ticket.id, now, "client", "client_replied", detail)
-        if ticket.status in {TicketStatus.RESOLVED.value, TicketStatus.WAITING.value}:
-            self.policy.lifecycle.transition(
-                tx, ticket, TicketStatus.OPEN, now=now, actor="inboxbot", why="client replied"
-            )
-        ticket.updated_at = now
-        tx.session.add(ticket)
-        for automation in self.automations:
-            automation.on_reply(tx, ticket, mail, verdict)
-
-    def _recategorise(self, tx: Tx, ticket: Ticket, category: str) -> None:
-        """A follow-up can change what the ticket is about, and so its deadline."""
-        if category == ticket.category:
-            return
-        ticket.category = category
-        lifecycle = self.policy.lifecycle
-        ticket.due_at = lifecycle.policy.due_at(category, ticket.received_at, ticket.paused_seconds)
-        lifecycle.reschedule(tx, ticket)
-
-    def _acknowledge(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
-        assert ticket.id is not None
-        now = self.clock()
-        reason = self._no_ack_reason(tx, mail, verdict, now)
-        if reason:
-            tx.add_event(ticket.id, now, "inboxbot", "ack_skipped", {"reason": reason})
-            return
-        outgoing = self.mailer.queue(
-            tx,
-            ticket,
-            kind="ack",
-            to_address=mail.from_address,
-            to_name=mail.from_name,
-            now=now,
-            in_reply_to=mail.message_id,
-            references=mail.references,
-        )
-        detail = {"outbox": outgoing.id, "message_id": outgoing.message_id, "language": ticket.language}
-        tx.add_event(ticket.id, now, "inboxbot", "ack_queued", detail)
-
-    def _no_ack_reason(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
-        if not self.policy.acks_enabled:
-            return "acknowledgements disabled"
-        for automation in self.automations:
-            replaced = automation.replaces_acknowledgement(mail, verdict)
-            if replaced:
-                return replaced
-        return self.policy.reply_guard.refusal(tx, mail, verdict, now)
-
-
-EXCERPT_LINES, EXCERPT_CHARS = 6, 600
-
-
-def _excerpt(mail: ParsedMail) -> str:
-    """The first lines of the sender's own text, for staff escalation mail (personal data: never logged)."""
-    lines = [line for line in mail.new_text.splitlines() if line.strip()][:EXCERPT_LINES]
-    return "\n".join(lines)[:EXCERPT_CHARS]
-
-
-def dedupe_key(mail: ParsedMail) -> str:
-    """The same mail seen twice has the same key: its Message-ID, else a digest of its bytes."""
-    return f"mid:{mail.message_id}" if mail.message_id else f"sha256:{mail.digest}"
+    def _advance(self, tx: Tx, batch: Sequence[Inbound]) -> None:
+        last: dict[tuple[str, int], int] = {}
+        for inbound in batch:
+            if inbound.cursor:
+                key = (inbound.cursor.folder, inbound.cursor.uidvalidity)
+                last[key] = max(last.get(key, 0), inbound.cursor.uid)
+        for (folder, uidvalidity), uid in last.items():
+            tx.advance_cursor(folder, uidvalidity, uid, self.clock())
 
 
 def _duplicate(existing: Message) -> Result:
     outcome = Outcome(existing.outcome)
     return Result(
-        Outcome.DUPLICATE, _DESTINATION.get(outcome, Destination.PROCESSED), reason=f"already {outcome.value}"
+        Outcome.DUPLICATE, DESTINATION.get(outcome, Destination.PROCESSED), reason=f"already {outcome.value}"
     )
 
 
@@ -422,31 +215,24 @@ def _headers_for_staff(raw: bytes) -> tuple[str, str]:
         return "", ""
 
 
-def _log_result(
-    inbound: Inbound,
-    result: Result,
-    started: float,
-    *,
-    sender: str,
-    classification: Classification | None = None,
-) -> None:
+def _log_result(item: _Prepared, result: Result) -> None:
     fields: dict[str, Any] = {
         "outcome": result.outcome.value,
-        "destination": result.destination.value,
-        "ref": inbound.ref,
-        "mail": digest_of(inbound.raw)[:12],
-        "sender": mask_address(sender),
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "destination": result.destination.value if result.destination else "inbox",
+        "ref": item.inbound.ref,
+        "mail": item.digest[:12],
+        "sender": mask_address(item.mail.from_address if item.mail else ""),
+        "duration_ms": round((time.perf_counter() - item.started) * 1000, 1),
     }
     if result.ticket_number:
         fields["ticket"] = result.ticket_number
-    if classification is not None:
+    if item.verdict is not None:
         fields.update(
             intents=list(result.intents),
-            language=classification.language,
-            needs_review=classification.needs_review,
+            language=item.verdict.language,
+            needs_review=item.verdict.needs_review,
         )
-    if result.outcome is Outcome.QUARANTINED:
+    if result.outcome in {Outcome.QUARANTINED, Outcome.RETRY}:
         log.warning("mail.processed", reason=result.reason, **fields)
     else:
         log.info("mail.processed", **fields)

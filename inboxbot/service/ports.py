@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from inboxbot.adapters.db.store import Tx
-from inboxbot.service.intake import Destination, Inbound
+from inboxbot.service.inbound import Destination, Inbound
 
 CursorLookup = Callable[[str], "tuple[int, int] | None"]
 """folder -> (uidvalidity, last_uid) committed so far, or None."""
@@ -20,9 +21,14 @@ class MailSourceError(Exception):
 
 class MailSource(Protocol):
     name: str
+    waiting: int  # how many mails the current (or last) read found in the inbox
 
-    def fetch(self, cursor: CursorLookup) -> Iterator[Inbound]:
-        """Every mail waiting in the inbox, oldest first, read in batches."""
+    def batches(self, cursor: CursorLookup) -> Iterator[list[Inbound]]:
+        """Every mail waiting in the inbox, oldest first, a batch at a time."""
+        ...
+
+    def wait_for_mail(self, timeout: float, stop: threading.Event) -> None:
+        """Return when new mail may have arrived (IMAP IDLE), after ``timeout``, or once ``stop`` is set."""
         ...
 
     def settle(self, inbound: Inbound, destination: Destination) -> None:

@@ -18,7 +18,7 @@ from inboxbot.adapters.db.models import Ticket
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.config import SlaSettings
 from inboxbot.core.sla import Level, SlaPolicy, describe_remaining
-from inboxbot.service.intake import Clock
+from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 

@@ -10,8 +10,9 @@ from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.mail import ParsedMail, UnreadableMail, parse_mail
 from inboxbot.core.tickets import TicketStatus, category_for
-from inboxbot.service.intake import Clock, TicketAutomation
+from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
+from inboxbot.service.ticketing import TicketAutomation
 
 ACTIVE_STATUSES = (TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING.value)
 

@@ -24,10 +24,11 @@ from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.mail import ParsedMail
 from inboxbot.core.targets import unsubscribe_targets
 from inboxbot.core.tickets import TicketStatus
-from inboxbot.service.intake import Clock, ReplyGuard
+from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import BackendError, SegmentBackend
+from inboxbot.service.ticketing import ReplyGuard
 
 log = structlog.get_logger("inboxbot.unsubscribe")
 

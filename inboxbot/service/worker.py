@@ -1,21 +1,53 @@
-"""One cycle of work: read the inbox, deliver the outbox, run due scheduled work."""
+"""One cycle of work: read the inbox, fulfil unsubscribes, sweep the SLA, deliver the outbox."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
 
 import structlog
 
 from inboxbot.adapters.db.store import Store
 from inboxbot.service.delivery import Delivery, DeliveryReport
-from inboxbot.service.intake import Intake, Outcome
+from inboxbot.service.inbound import Inbound, Outcome
+from inboxbot.service.intake import Intake
 from inboxbot.service.ports import MailSource
 
 log = structlog.get_logger("inboxbot.worker")
 
 SweepJob = Callable[[], object]
+StopCheck = Callable[[], bool]
+
+
+class Progress(Protocol):
+    """How a long poll (a backlog) reports itself: a bar on a terminal, log lines otherwise."""
+
+    def advance(self, done: int, waiting: int) -> None: ...
+
+    def finish(self, done: int) -> None: ...
+
+
+class LogProgress:
+    """A log line every ``interval`` seconds while a poll takes longer than that."""
+
+    def __init__(self, interval: float = 10.0) -> None:
+        self.interval = interval
+        self.started = time.monotonic()
+        self.last = self.started
+
+    def advance(self, done: int, waiting: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            rate = done / max(now - self.started, 1e-9)
+            log.info("poll.progress", done=done, waiting=waiting, mails_per_second=round(rate, 1))
+
+    def finish(self, done: int) -> None:
+        return None
 
 
 @dataclass
@@ -51,6 +83,7 @@ class Worker:
         self.delivery = delivery
         self._fulfil = fulfil
         self._sla = sla
+        self.progress: Callable[[], Progress] = LogProgress
 
     def run_once(self) -> CycleReport:
         """Poll, fulfil unsubscribes, sweep the SLA, then deliver: mail the cycle causes leaves in it."""
@@ -58,11 +91,6 @@ class Worker:
         self.sweep()
         delivery = self.deliver()
         return CycleReport(poll=poll, delivery=delivery)
-
-    def poll_and_fulfil(self) -> None:
-        """The scheduler's poll job: new mail in, and unsubscribes fulfilled at once."""
-        self.poll()
-        self.fulfil()
 
     def sweep(self) -> None:
         self.fulfil()
@@ -77,27 +105,49 @@ class Worker:
         if self._sla is not None:
             self._sla()
 
-    def poll(self) -> PollReport:
-        """Take in every waiting mail; each is moved out of the inbox only after its commit."""
+    def poll(self, source: MailSource | None = None, should_stop: StopCheck | None = None) -> PollReport:
+        """Take in every waiting mail, a batch at a time; a batch leaves the inbox only after its commit.
+
+        With ``source`` the caller's open connection is used (and left open); ``should_stop`` is asked
+        between batches, so a shutdown finishes the batch in hand and no more.
+        """
+        own = source is None
+        mailbox = source or self.open_source()
         report = PollReport()
-        source = self.open_source()
+        progress = self.progress()
         try:
-            for inbound in source.fetch(self._cursor):
-                result = self.intake.process(inbound)
-                source.settle(inbound, result.destination)
-                report.outcomes[result.outcome] += 1
-                if result.outcome is Outcome.TICKET_OPENED and result.ticket_number:
-                    report.tickets.append(result.ticket_number)
-            source.flush()
+            for batch in mailbox.batches(self._cursor):
+                self._take(mailbox, batch, report)
+                progress.advance(report.total, mailbox.waiting)
+                if should_stop is not None and should_stop():
+                    break
         finally:
-            source.close()
-        log.info(
-            "poll.done",
-            source=source.name,
-            mails=report.total,
-            **{outcome.value: count for outcome, count in report.outcomes.items()},
-        )
+            progress.finish(report.total)
+            if own:
+                mailbox.close()
+        if report.total or own:
+            log.info(
+                "poll.done",
+                source=mailbox.name,
+                mails=report.total,
+                **{outcome.value: count for outcome, count in report.outcomes.items()},
+            )
         return report
+
+    def _take(self, mailbox: MailSource, batch: list[Inbound], report: PollReport) -> None:
+        results = self.intake.process_batch(batch)
+        for inbound, result in zip(batch, results, strict=True):
+            if result.destination is not None:
+                mailbox.settle(inbound, result.destination)
+            report.outcomes[result.outcome] += 1
+            if result.outcome is Outcome.TICKET_OPENED and result.ticket_number:
+                report.tickets.append(result.ticket_number)
+        mailbox.flush()
+
+    def beat(self, name: str, **detail: object) -> None:
+        """Record that ``name`` (poll, deliver, fulfil, sla) just completed, for ``inboxbot status``."""
+        with self.store.transaction() as tx:
+            tx.beat(name, datetime.now(UTC), dict(detail))
 
     def deliver(self) -> DeliveryReport:
         report = self.delivery.run()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket
-from inboxbot.service.intake import Outcome
+from inboxbot.service.inbound import Outcome
 from tests.harness.dovecot import DovecotServer, ImapAccount, append, fetch_all, fetch_messages
 from tests.harness.smtp import SmtpServer
 from tests.integration.conftest import AppFactory

@@ -77,6 +77,28 @@ class SlaEscalation(SQLModel, table=True):
     fired_at: datetime = _when()
 
 
+class ProcessingFailure(SQLModel, table=True):
+    """A mail whose processing raised: counted, so that it is retried a few times, then quarantined."""
+
+    __tablename__ = "processing_failure"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    attempts: int = 0
+    last_error: str = Field(default="", sa_type=Text)
+    first_at: datetime = _when()
+    last_at: datetime = _when()
+
+
+class Heartbeat(SQLModel, table=True):
+    """When a worker last completed a piece of work (for ``inboxbot status`` and monitoring)."""
+
+    __tablename__ = "heartbeat"
+
+    name: str = Field(primary_key=True, max_length=64)  # "poll", "deliver", "sla", "fulfil"
+    at: datetime = _when()
+    detail: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
 class TicketEvent(SQLModel, table=True):
     """The ticket's audit trail: who did what, when."""
 

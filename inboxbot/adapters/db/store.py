@@ -16,10 +16,12 @@ from sqlmodel import Session, col
 
 from inboxbot.adapters.db.contacts import ContactQueries
 from inboxbot.adapters.db.models import (
+    Heartbeat,
     MailboxState,
     Message,
     MessageRaw,
     OutboxMail,
+    ProcessingFailure,
     SlaEscalation,
     Ticket,
     TicketCounter,
@@ -104,6 +106,17 @@ class Tx:
         if raw is not None and message.id is not None:
             self.session.add(MessageRaw(message_id=message.id, raw=raw))
         return message
+
+    def record_failure(self, digest: str, error: str, now: datetime) -> int:
+        """Count one more failed attempt at a mail; returns the attempts so far."""
+        failure = self.session.get(ProcessingFailure, digest)
+        if failure is None:
+            failure = ProcessingFailure(digest=digest, attempts=0, first_at=now, last_at=now)
+        failure.attempts += 1
+        failure.last_error, failure.last_at = error, now
+        self.session.add(failure)
+        self.session.flush()
+        return failure.attempts
 
     def raw_message(self, message_id: int) -> bytes | None:
         row = self.session.get(MessageRaw, message_id)
@@ -250,6 +263,18 @@ class Tx:
             .order_by(col(SlaEscalation.id))
         )
         return self.session.scalars(stmt).all()
+
+    # -- heartbeats -------------------------------------------------------------------------------
+    def beat(self, name: str, at: datetime, detail: dict[str, Any]) -> None:
+        row = self.session.get(Heartbeat, name)
+        if row is None:
+            self.session.add(Heartbeat(name=name, at=at, detail=detail))
+            return
+        row.at, row.detail = at, detail
+        self.session.add(row)
+
+    def heartbeats(self) -> dict[str, Heartbeat]:
+        return {row.name: row for row in self.session.scalars(select(Heartbeat))}
 
     # -- mailbox cursor -------------------------------------------------------------------------
     def cursor(self, folder: str) -> MailboxState | None:

@@ -1,0 +1,203 @@
+"""``inboxbot run``: the long-running worker, built to run for months without attention.
+
+- One process at a time reads the mailbox (the leader, holding the mailbox lock); it keeps its IMAP
+  connection, waits with IDLE (or polls when the server has none), and acknowledges new mail within
+  seconds. Other workers retry the lock every few seconds, so a dead leader is replaced quickly.
+- Every worker, leader or not, runs the shared sweeps on a schedule: outbox delivery, unsubscribe
+  fulfilment and the SLA sweep; rows are leased or claimed in the database, never in memory.
+- A failure (the IMAP server restarting, DNS or TLS trouble, the database going away) is logged in one
+  line and retried with exponential backoff and jitter; nothing that was not committed left the inbox.
+- SIGTERM or SIGINT: the batch in hand is finished and its mail moved, connections close, exit 0.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import DBAPIError
+
+from inboxbot.adapters.locks import MailboxLock
+from inboxbot.adapters.network import one_line
+from inboxbot.config import WorkerSettings
+from inboxbot.core.backoff import Backoff
+from inboxbot.service.ports import MailSource, MailSourceError
+from inboxbot.service.worker import Worker
+
+log = structlog.get_logger("inboxbot.runner")
+
+LEADER_RETRY_SECONDS = 15.0
+RECOVERABLE: tuple[type[BaseException], ...] = (MailSourceError, DBAPIError, OSError)
+
+
+class MailboxLoop:
+    """The leader's loop: poll, fulfil, deliver, then wait for new mail; reconnect after failures."""
+
+    def __init__(
+        self,
+        worker: Worker,
+        open_source: Callable[[], MailSource],
+        lock: MailboxLock,
+        settings: WorkerSettings,
+        stop: threading.Event,
+    ) -> None:
+        self.worker = worker
+        self.open_source = open_source
+        self.lock = lock
+        self.settings = settings
+        self.stop = stop
+        self.backoff = Backoff(cap=settings.max_backoff_seconds)
+
+    def run(self) -> None:
+        waiting_logged = False
+        while not self.stop.is_set():
+            if not self._try_lead():
+                if not waiting_logged:
+                    log.info(
+                        "mailbox.standby", note="another worker reads the mailbox; taking over if it stops"
+                    )
+                    waiting_logged = True
+                self.stop.wait(LEADER_RETRY_SECONDS)
+                continue
+            waiting_logged = False
+            try:
+                self._lead()
+            finally:
+                self.lock.release()
+
+    def _try_lead(self) -> bool:
+        try:
+            return self.lock.acquire()
+        except RECOVERABLE as exc:
+            self._pause(exc)
+            return False
+
+    def _lead(self) -> None:
+        log.info("mailbox.leading")
+        source: MailSource | None = None
+        try:
+            while not self.stop.is_set():
+                try:
+                    source = source or self.open_source()
+                    self._cycle(source)
+                    if not self.lock.held():
+                        log.warning("mailbox.lock_lost", note="another worker may take over")
+                        return
+                    source.wait_for_mail(self.settings.poll_interval_seconds, self.stop)
+                except RECOVERABLE as exc:
+                    _close(source)
+                    source = None
+                    self._pause(exc)
+        finally:
+            _close(source)
+
+    def _cycle(self, source: MailSource) -> None:
+        self.worker.poll(source, should_stop=self.stop.is_set)
+        self.worker.beat("poll")
+        self.backoff.reset()
+        if not self.stop.is_set():
+            self.worker.fulfil()
+            self.worker.deliver()
+
+    def _pause(self, exc: BaseException) -> None:
+        delay = self.backoff.next_delay()
+        log.error(
+            "mailbox.unavailable", error=type(exc).__name__, reason=one_line(exc), retry_in=round(delay, 1)
+        )
+        self.stop.wait(delay)
+
+
+def _close(source: MailSource | None) -> None:
+    if source is not None:
+        try:
+            source.flush()
+        except RECOVERABLE:
+            pass  # committed already: the next run recognises these mails and moves them then
+        finally:
+            source.close()
+
+
+class GuardedJob:
+    """A scheduled sweep that logs a failure in one line and then skips its runs for a backoff delay."""
+
+    def __init__(self, name: str, job: Callable[[], object], worker: Worker, cap: float) -> None:
+        self.name = name
+        self.job = job
+        self.worker = worker
+        self.backoff = Backoff(cap=cap)
+        self.resume_at = datetime.min.replace(tzinfo=UTC)
+
+    def __call__(self) -> None:
+        if datetime.now(UTC) < self.resume_at:
+            return
+        try:
+            self.job()
+            self.worker.beat(self.name)
+        except Exception as exc:  # a sweep must never take the worker down; it is retried
+            delay = self.backoff.next_delay()
+            self.resume_at = datetime.now(UTC) + _seconds(delay)
+            log.error(
+                f"{self.name}.failed",
+                error=type(exc).__name__,
+                reason=one_line(exc),
+                retry_in=round(delay, 1),
+            )
+            return
+        self.backoff.reset()
+
+
+def _seconds(value: float) -> timedelta:
+    return timedelta(seconds=value)
+
+
+def run_forever(
+    worker: Worker, open_source: Callable[[], MailSource], lock: MailboxLock, settings: WorkerSettings
+) -> None:
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    scheduler = BackgroundScheduler(timezone=UTC)
+    jobs = {
+        "deliver": (worker.deliver, settings.outbox_interval_seconds),
+        "fulfil": (worker.fulfil, settings.poll_interval_seconds),
+        "sla": (worker.sweep_sla, settings.sla_interval_seconds),
+    }
+    for name, (job, every) in jobs.items():
+        scheduler.add_job(
+            GuardedJob(name, job, worker, settings.max_backoff_seconds),
+            "interval",
+            seconds=every,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
+    scheduler.start()
+    log.info(
+        "worker.started",
+        poll_every=settings.poll_interval_seconds,
+        deliver_every=settings.outbox_interval_seconds,
+        sla_every=settings.sla_interval_seconds,
+    )
+    try:
+        MailboxLoop(worker, open_source, lock, settings, stop).run()
+    finally:
+        scheduler.shutdown(wait=True)
+        log.info("worker.stopped")
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker.stopping", signal=signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
