@@ -30,6 +30,7 @@ log = structlog.get_logger("inboxbot.imap")
 _NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, socket.timeout, ssl.SSLError, IMAPClientError)
 IDLE_RENEW_SECONDS = 25 * 60  # servers may drop an IDLE after 29 minutes (RFC 2177)
 IDLE_TICK_SECONDS = 1.0  # how often a waiting IDLE looks at the stop flag
+IDLE_EOF_CHECKS = 3  # instant, empty IDLE checks in a row that mean the server hung up
 
 
 class ImapMailbox:
@@ -42,18 +43,28 @@ class ImapMailbox:
         self.name = f"imap:{settings.folder}"
         self._client: IMAPClient | None = None
         self._pending: dict[Destination, list[int]] = {}
+        self._read_up_to: int | None = None  # UIDNEXT as of the last read: a higher one means new mail
         self.waiting = 0
 
     # -- connection -----------------------------------------------------------------------------
     def connect(self) -> ImapMailbox:
-        s = self.settings
-        if not s.host:
+        """Log in and create the destination folders; on any failure nothing is left open."""
+        if not self.settings.host:
             raise MailSourceError("imap.host is not set (INBOXBOT_IMAP__HOST)")
         try:
-            self._client = self._login()
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _open(self) -> None:
+        s = self.settings
+        try:
+            client = self._login()
             for folder in self.folders.values():
-                if not self._client.folder_exists(folder):
-                    self._client.create_folder(folder)
+                if not client.folder_exists(folder):
+                    client.create_folder(folder)
                     log.info("imap.folder_created", folder=folder)
         except LoginError as exc:
             raise MailSourceError(f"IMAP login to {s.host}:{s.port} refused for the configured user") from exc
@@ -63,7 +74,6 @@ class ImapMailbox:
             ) from exc
         except _NETWORK_ERRORS as exc:
             raise MailSourceError(f"IMAP server {s.host}:{s.port} unreachable: {one_line(exc)}") from exc
-        return self
 
     def _login(self) -> IMAPClient:
         s = self.settings
@@ -71,6 +81,7 @@ class ImapMailbox:
         client = IMAPClient(
             s.host, port=s.port, ssl=s.security == "ssl", ssl_context=context, timeout=s.timeout_seconds
         )
+        self._client = client  # from here on close() shuts the socket, whatever fails next
         client.normalise_times = False  # keep INTERNALDATE's own zone; we convert to UTC
         if s.security == "starttls":
             client.starttls(context)
@@ -85,11 +96,16 @@ class ImapMailbox:
         return self._client
 
     def close(self) -> None:
-        if self._client is None:
+        """Log out; a connection that is already broken is shut without a word (its socket too)."""
+        client, self._client = self._client, None
+        if client is None:
             return
-        with contextlib.suppress(*_NETWORK_ERRORS):
-            self._client.logout()
-        self._client = None
+        try:
+            client.logout()
+        except _NETWORK_ERRORS:
+            # imaplib shuts the socket only after a successful LOGOUT: do it here, or it leaks.
+            with contextlib.suppress(*_NETWORK_ERRORS):
+                client.shutdown()
 
     def probe(self) -> str:
         """Log in, select the inbox folder and count what waits; raises :class:`MailSourceError`."""
@@ -103,6 +119,15 @@ class ImapMailbox:
         waiting = int(info.get(b"EXISTS", 0))
         return f"{s.host}:{s.port} ({s.security}), {folder}: {waiting} mail(s) waiting, {move}"
 
+    def count_waiting(self) -> int:
+        """How many mails are in the inbox folder now (STATUS, no SELECT); raises :class:`MailSourceError`."""
+        folder = self.settings.folder
+        try:
+            status = self.client.folder_status(folder, ["MESSAGES"])
+        except _NETWORK_ERRORS as exc:
+            raise MailSourceError(f"IMAP folder {folder!r} unusable: {one_line(exc)}") from exc
+        return int(status.get(b"MESSAGES", 0))
+
     # -- reading --------------------------------------------------------------------------------
     def batches(self, cursor: CursorLookup) -> Iterator[list[Inbound]]:
         folder = self.settings.folder
@@ -111,6 +136,8 @@ class ImapMailbox:
             uids = sorted(self.client.search("ALL"))
         except _NETWORK_ERRORS as exc:
             raise MailSourceError(f"IMAP folder {folder!r} unusable: {one_line(exc)}") from exc
+        if uids:
+            self._read_up_to = max(self._read_up_to or 0, uids[-1] + 1)
         self.waiting = len(uids)
         self._note_cursor(folder, uidvalidity, uids, cursor(folder))
         size = self.settings.batch_size
@@ -119,28 +146,49 @@ class ImapMailbox:
 
     def wait_for_mail(self, timeout: float, stop: threading.Event) -> None:
         """IMAP IDLE until the server reports new mail, ``timeout`` passes or ``stop`` is set; a plain
-        wait when the server has no IDLE. IDLE is re-issued by the caller well before 29 minutes."""
+        wait when the server has no IDLE. One IDLE lasts at most :data:`IDLE_RENEW_SECONDS`, so the
+        caller's next cycle re-issues it well before the server's 29-minute limit. A server that hangs
+        up (BYE, connection closed) raises :class:`MailSourceError` at once."""
         client = self.client
         if not client.has_capability("IDLE"):
             stop.wait(timeout)
             return
-        deadline = time.monotonic() + min(timeout, IDLE_RENEW_SECONDS)
+        folder = self.settings.folder
         try:
-            client.select_folder(self.settings.folder)
+            if self._arrived_since_read(client.select_folder(folder)):
+                return  # came in between our SEARCH and now: IDLE would not announce it
             client.idle()
-            try:
-                while not stop.is_set() and time.monotonic() < deadline:
-                    if any(
-                        _announces_mail(response) for response in client.idle_check(timeout=IDLE_TICK_SECONDS)
-                    ):
-                        return
-            finally:
-                client.idle_done()
+            self._idle(client, time.monotonic() + min(timeout, IDLE_RENEW_SECONDS), stop)
+            client.idle_done()
         except _NETWORK_ERRORS as exc:
-            raise MailSourceError(f"IMAP IDLE on {self.settings.folder!r} failed: {one_line(exc)}") from exc
+            raise MailSourceError(f"IMAP IDLE on {folder!r} failed: {one_line(exc)}") from exc
+
+    @staticmethod
+    def _idle(client: IMAPClient, deadline: float, stop: threading.Event) -> None:
+        """Wait in IDLE for an EXISTS or RECENT response; raise ConnectionError when the server hangs up.
+
+        imapclient's ``idle_check`` swallows end-of-file and returns nothing at once: several such
+        instant, empty answers in a row mean the connection is gone (else this would spin)."""
+        instant_empty = 0
+        while not stop.is_set() and time.monotonic() < deadline:
+            started = time.monotonic()
+            responses = client.idle_check(timeout=IDLE_TICK_SECONDS)
+            if any(_says_bye(response) for response in responses):
+                raise ConnectionAbortedError("the server ended the session (BYE)")
+            if any(_announces_mail(response) for response in responses):
+                return
+            quick = not responses and time.monotonic() - started < IDLE_TICK_SECONDS / 4
+            instant_empty = instant_empty + 1 if quick else 0
+            if instant_empty >= IDLE_EOF_CHECKS:
+                raise ConnectionResetError("the server closed the connection")
+
+    def _arrived_since_read(self, selected: Mapping[bytes, Any]) -> bool:
+        uid_next = int(selected.get(b"UIDNEXT", 0))
+        return self._read_up_to is not None and uid_next > self._read_up_to
 
     def _select(self, folder: str) -> int:
         info = self.client.select_folder(folder)
+        self._read_up_to = int(info.get(b"UIDNEXT", 0)) or None
         return int(info[b"UIDVALIDITY"])
 
     @staticmethod
@@ -222,6 +270,10 @@ class ImapMailbox:
             raise MailSourceError(
                 f"IMAP move of {len(uids)} mail(s) to {folder!r} failed: {one_line(exc)}"
             ) from exc
+
+
+def _says_bye(response: Any) -> bool:
+    return isinstance(response, tuple) and len(response) > 0 and response[0] == b"BYE"
 
 
 def _announces_mail(response: Any) -> bool:

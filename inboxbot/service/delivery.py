@@ -74,12 +74,10 @@ class Delivery:
         by_id = {r.mail_id: r for r in results}
         now = self.clock()
         with self.store.transaction() as tx:
-            for leased in batch:
-                mail = tx.outbox_mail(leased.id or 0)
-                result = by_id.get(leased.id or 0)
-                if mail is None or result is None:
-                    continue
-                self._apply(tx, mail, result, now, report)
+            for mail in tx.outbox_mails([m.id for m in batch if m.id is not None]):
+                result = by_id.get(mail.id or 0)
+                if result is not None:
+                    self._apply(tx, mail, result, now, report)
 
     def _apply(
         self, tx: Tx, mail: OutboxMail, result: DeliveryResult, now: datetime, report: DeliveryReport

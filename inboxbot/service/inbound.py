@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from inboxbot.adapters.db.models import Message
+from inboxbot.adapters.db.models import Message, Ticket
 from inboxbot.core.intents import Classification
 from inboxbot.core.mail import ParsedMail
 
@@ -79,7 +79,7 @@ def message_row(
     outcome: Outcome,
     *,
     now: datetime,
-    ticket_id: int | None = None,
+    ticket: Ticket | None = None,
 ) -> Message:
     """The audit record of an inbound mail (its raw bytes are stored apart)."""
     return Message(
@@ -98,5 +98,5 @@ def message_row(
             {"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in mail.attachments
         ],
         size=mail.size,
-        ticket_id=ticket_id,
+        ticket=ticket,
     )

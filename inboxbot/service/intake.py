@@ -22,7 +22,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from inboxbot.adapters.db.models import Message
-from inboxbot.adapters.db.store import Store, Tx
+from inboxbot.adapters.db.store import DuplicateError, Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
 from inboxbot.core.intents import Classification
 from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
@@ -36,7 +36,7 @@ from inboxbot.service.inbound import (
     dedupe_key,
     message_row,
 )
-from inboxbot.service.ticketing import Ticketing
+from inboxbot.service.ticketing import REPLY_WINDOW, Ticketing
 
 log = structlog.get_logger("inboxbot.intake")
 
@@ -77,13 +77,53 @@ class Intake:
         return self.process_batch([inbound])[0]
 
     def process_batch(self, batch: Sequence[Inbound]) -> list[Result]:
-        """Commit everything a batch of mails causes, in one transaction; one result per mail."""
+        """Commit everything a batch of mails causes, in one transaction; one result per mail.
+
+        First optimistically, the whole batch at once; should any mail fail (a bug it triggers, or a
+        race with another worker), the batch is rolled back and done again mail by mail, each in a
+        savepoint, so that the failing mail is isolated and the others still go through.
+        """
         prepared = [self._prepare(inbound) for inbound in batch]
+        try:
+            results = self._commit_batch(prepared, batch)
+        except (DuplicateError, IntegrityError):
+            results = self._commit_each(prepared, batch)
+        except DBAPIError:
+            raise  # the database itself is in trouble: the whole batch is retried later
+        except Exception as exc:  # one mail's bug: find it, mail by mail
+            log.info("batch.retried_mail_by_mail", mails=len(batch), error=type(exc).__name__)
+            results = self._commit_each(prepared, batch)
+        for item, result in zip(prepared, results, strict=True):
+            _log_result(item, result)
+        return results
+
+    def _commit_batch(self, prepared: list[_Prepared], batch: Sequence[Inbound]) -> list[Result]:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            known = tx.known_keys([item.key for item in prepared])
+            senders = sorted(
+                {item.mail.from_address for item in prepared if item.mail and item.mail.from_address}
+            )
+            tx.preload_reply_counts(senders, now - REPLY_WINDOW)
+            results = []
+            # Rows pile up and are written in one flush at the commit, not mail by mail; lookups made
+            # meanwhile (threads, suppressions) see the database as it was, which is why a batch that
+            # trips over its own unwritten rows is done again mail by mail.
+            with tx.session.no_autoflush:
+                for item in prepared:
+                    if item.key in known:
+                        results.append(_duplicate(known[item.key]))
+                        continue
+                    result = self._apply(tx, item)
+                    known[item.key] = result.outcome.value  # the same mail twice in one batch
+                    results.append(result)
+            self._advance(tx, batch)
+        return results
+
+    def _commit_each(self, prepared: list[_Prepared], batch: Sequence[Inbound]) -> list[Result]:
         with self.store.transaction() as tx:
             results = [self._commit_one(tx, item) for item in prepared]
             self._advance(tx, batch)
-        for item, result in zip(prepared, results, strict=True):
-            _log_result(item, result)
         return results
 
     # -- before the transaction -----------------------------------------------------------------
@@ -115,7 +155,7 @@ class Intake:
         savepoint = tx.session.begin_nested()
         try:
             existing = tx.message_by_dedupe_key(item.key)
-            result = _duplicate(existing) if existing is not None else self._apply(tx, item)
+            result = _duplicate(existing.outcome) if existing is not None else self._apply(tx, item)
             savepoint.commit()
             return result
         except IntegrityError:
@@ -124,7 +164,7 @@ class Intake:
             existing = tx.message_by_dedupe_key(item.key)
             if existing is None:
                 raise
-            return _duplicate(existing)
+            return _duplicate(existing.outcome)
         except DBAPIError:
             raise  # the database itself is in trouble: the whole batch is retried later
         except Exception as exc:  # a bug this mail triggers: retried, then quarantined
@@ -198,8 +238,8 @@ class Intake:
             tx.advance_cursor(folder, uidvalidity, uid, self.clock())
 
 
-def _duplicate(existing: Message) -> Result:
-    outcome = Outcome(existing.outcome)
+def _duplicate(stored_outcome: str) -> Result:
+    outcome = Outcome(stored_outcome)
     return Result(
         Outcome.DUPLICATE, DESTINATION.get(outcome, Destination.PROCESSED), reason=f"already {outcome.value}"
     )

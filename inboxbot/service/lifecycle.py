@@ -40,13 +40,12 @@ class Lifecycle:
         """Move ``ticket`` to ``to`` (no-op when already there); returns whether it changed."""
         if ticket.status == to.value:
             return False
-        assert ticket.id is not None
         event: dict[str, Any] = {"from": ticket.status, "to": to.value, "why": why, **(detail or {})}
         self._clock(tx, ticket, to, now)
         ticket.status, ticket.updated_at = to.value, now
         ticket.resolved_at = now if to is TicketStatus.RESOLVED else None
         tx.add_event(
-            ticket.id, now, actor, "resolved" if to is TicketStatus.RESOLVED else "status_changed", event
+            ticket, now, actor, "resolved" if to is TicketStatus.RESOLVED else "status_changed", event
         )
         tx.session.add(ticket)
         return True

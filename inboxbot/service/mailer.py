@@ -49,7 +49,7 @@ class Mailer:
         envelope = Envelope(self.sender_address, self.sender_name, to_address, name, in_reply_to, references)
         raw = compose(rendered, envelope, message_id=message_id, now=now, auto_submitted=auto_submitted)
         mail = OutboxMail(
-            ticket_id=ticket.id,
+            ticket=ticket,
             kind=kind,
             message_id=message_id,
             mail_from=self.sender_address,

@@ -12,16 +12,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
+from typing import Any
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import DBAPIError
 
+from inboxbot.adapters.db.store import DuplicateError
 from inboxbot.adapters.locks import MailboxLock
 from inboxbot.adapters.network import one_line
 from inboxbot.config import WorkerSettings
@@ -32,7 +35,8 @@ from inboxbot.service.worker import Worker
 log = structlog.get_logger("inboxbot.runner")
 
 LEADER_RETRY_SECONDS = 15.0
-RECOVERABLE: tuple[type[BaseException], ...] = (MailSourceError, DBAPIError, OSError)
+RECOVERABLE: tuple[type[BaseException], ...] = (MailSourceError, DBAPIError, DuplicateError, OSError)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class MailboxLoop:
@@ -88,7 +92,8 @@ class MailboxLoop:
                     if not self.lock.held():
                         log.warning("mailbox.lock_lost", note="another worker may take over")
                         return
-                    source.wait_for_mail(self.settings.poll_interval_seconds, self.stop)
+                    if not self.stop.is_set():
+                        source.wait_for_mail(self.settings.poll_interval_seconds, self.stop)
                 except RECOVERABLE as exc:
                     _close(source)
                     source = None
@@ -98,18 +103,35 @@ class MailboxLoop:
 
     def _cycle(self, source: MailSource) -> None:
         self.worker.poll(source, should_stop=self.stop.is_set)
-        self.worker.beat("poll")
-        self.backoff.reset()
+        _beat(self.worker, "poll")
+        self._recovered()
         if not self.stop.is_set():
             self.worker.fulfil()
             self.worker.deliver()
 
+    def _recovered(self) -> None:
+        if self.backoff.attempts:
+            log.info("mailbox.recovered", after_failures=self.backoff.attempts)
+        self.backoff.reset()
+
     def _pause(self, exc: BaseException) -> None:
         delay = self.backoff.next_delay()
         log.error(
-            "mailbox.unavailable", error=type(exc).__name__, reason=one_line(exc), retry_in=round(delay, 1)
+            _failure_event(exc),
+            error=type(exc).__name__,
+            reason=one_line(exc),
+            attempt=self.backoff.attempts,
+            retry_in=round(delay, 1),
         )
         self.stop.wait(delay)
+
+
+def _failure_event(exc: BaseException) -> str:
+    if isinstance(exc, MailSourceError):
+        return "mailbox.unavailable"
+    if isinstance(exc, DBAPIError | DuplicateError):
+        return "database.unavailable"
+    return "network.unavailable"
 
 
 def _close(source: MailSource | None) -> None:
@@ -120,6 +142,12 @@ def _close(source: MailSource | None) -> None:
             pass  # committed already: the next run recognises these mails and moves them then
         finally:
             source.close()
+
+
+def _beat(worker: Worker, name: str) -> None:
+    """Record a heartbeat; two workers racing to write the first one of a kind is no failure."""
+    with contextlib.suppress(DuplicateError):
+        worker.beat(name)
 
 
 class GuardedJob:
@@ -137,10 +165,10 @@ class GuardedJob:
             return
         try:
             self.job()
-            self.worker.beat(self.name)
+            _beat(self.worker, self.name)
         except Exception as exc:  # a sweep must never take the worker down; it is retried
             delay = self.backoff.next_delay()
-            self.resume_at = datetime.now(UTC) + _seconds(delay)
+            self.resume_at = datetime.now(UTC) + timedelta(seconds=delay)
             log.error(
                 f"{self.name}.failed",
                 error=type(exc).__name__,
@@ -151,15 +179,29 @@ class GuardedJob:
         self.backoff.reset()
 
 
-def _seconds(value: float) -> timedelta:
-    return timedelta(seconds=value)
-
-
 def run_forever(
     worker: Worker, open_source: Callable[[], MailSource], lock: MailboxLock, settings: WorkerSettings
 ) -> None:
+    """Run until SIGTERM or SIGINT (or ``stop`` set by a caller in another thread); return normally."""
     stop = threading.Event()
-    _stop_on_signals(stop)
+    with StopSignals(stop):
+        scheduler = _scheduler(worker, settings)
+        scheduler.start()
+        log.info(
+            "worker.started",
+            poll_every=settings.poll_interval_seconds,
+            deliver_every=settings.outbox_interval_seconds,
+            sla_every=settings.sla_interval_seconds,
+        )
+        try:
+            MailboxLoop(worker, open_source, lock, settings, stop).run()
+        finally:
+            stop.set()
+            scheduler.shutdown(wait=True)  # a sweep in hand finishes; none starts
+            log.info("worker.stopped")
+
+
+def _scheduler(worker: Worker, settings: WorkerSettings) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     jobs = {
         "deliver": (worker.deliver, settings.outbox_interval_seconds),
@@ -177,27 +219,41 @@ def run_forever(
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),
         )
-    scheduler.start()
-    log.info(
-        "worker.started",
-        poll_every=settings.poll_interval_seconds,
-        deliver_every=settings.outbox_interval_seconds,
-        sla_every=settings.sla_interval_seconds,
-    )
-    try:
-        MailboxLoop(worker, open_source, lock, settings, stop).run()
-    finally:
-        scheduler.shutdown(wait=True)
-        log.info("worker.stopped")
+    return scheduler
 
 
-def _stop_on_signals(stop: threading.Event) -> None:
-    if threading.current_thread() is not threading.main_thread():
-        return
+class StopSignals:
+    """SIGTERM and SIGINT set ``stop`` (main thread only; elsewhere the caller sets it).
 
-    def handle(signum: int, _frame: FrameType | None) -> None:
-        log.info("worker.stopping", signal=signal.Signals(signum).name)
-        stop.set()
+    The handler only sets flags: it runs between two bytecodes of the main thread, which may be in the
+    middle of writing a log line and holding the logger's lock, so it must not log itself. A watcher
+    thread writes the ``worker.stopping`` line instead. The previous handlers come back on exit.
+    """
 
-    signal.signal(signal.SIGTERM, handle)
-    signal.signal(signal.SIGINT, handle)
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.received: list[str] = []
+        self._previous: dict[signal.Signals, Any] = {}
+        self._watcher = threading.Thread(target=self._announce, name="inboxbot-stop-watcher", daemon=True)
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in STOP_SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self.stop.set()
+        self._watcher.join()
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        self.received.append(signal.Signals(signum).name)
+        self.stop.set()
+
+    def _announce(self) -> None:
+        self.stop.wait()
+        if self.received:
+            log.info("worker.stopping", signal=self.received[0])

@@ -103,7 +103,7 @@ class SlaSweeper:
             "show_command": f"inboxbot tickets show {ticket.number}",
             "resolve_command": f'inboxbot tickets resolve {ticket.number} --note "..."',
         }
-        outbox = [
+        queued = [
             self.mailer.queue(
                 tx,
                 ticket,
@@ -113,7 +113,7 @@ class SlaSweeper:
                 context=context,
                 language=language,
                 auto_submitted="auto-generated",
-            ).id
+            ).message_id
             for recipient in level.recipients
         ]
         tx.add_event(
@@ -126,6 +126,6 @@ class SlaSweeper:
                 "due_at": due_at.isoformat(),
                 "late_seconds": int(late.total_seconds()),
                 "recipients": list(level.recipients),
-                "outbox": outbox,
+                "message_ids": queued,
             },
         )

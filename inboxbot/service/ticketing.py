@@ -18,6 +18,7 @@ from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 
 EXCERPT_LINES, EXCERPT_CHARS = 6, 600
+REPLY_WINDOW = timedelta(days=1)  # the loop guard counts automatic replies per sender over this window
 
 
 class TicketAutomation(Protocol):
@@ -40,9 +41,7 @@ class ReplyGuard:
     daily_limit: int = 3
 
     def refusal(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
-        sent_today = (
-            tx.replies_sent_since(mail.from_address, now - timedelta(days=1)) if mail.from_address else 0
-        )
+        sent_today = tx.replies_sent_since(mail.from_address, now - REPLY_WINDOW) if mail.from_address else 0
         decision = may_auto_reply(
             mail,
             verdict,
@@ -110,18 +109,17 @@ class Ticketing:
             )
         )
         self.policy.lifecycle.open(ticket)
-        assert ticket.id is not None
-        message = tx.add_message(
-            message_row(inbound, mail, verdict, Outcome.TICKET_OPENED, now=now, ticket_id=ticket.id),
+        tx.add_message(
+            message_row(inbound, mail, verdict, Outcome.TICKET_OPENED, now=now, ticket=ticket),
             inbound.raw,
         )
         tx.add_event(
-            ticket.id,
+            ticket,
             now,
             "inboxbot",
             "opened",
             {
-                "message": message.id,
+                "message_id": mail.message_id,
                 "intents": ticket.intents,
                 "language": ticket.language,
                 "needs_review": ticket.needs_review,
@@ -140,18 +138,18 @@ class Ticketing:
     ) -> None:
         now = self.clock()
         assert ticket.id is not None
-        message = tx.add_message(
-            message_row(inbound, mail, verdict, Outcome.REPLY_ADDED, now=now, ticket_id=ticket.id),
+        tx.add_message(
+            message_row(inbound, mail, verdict, Outcome.REPLY_ADDED, now=now, ticket=ticket),
             inbound.raw,
         )
         ticket.intents = merge_intents(ticket.intents, verdict.intents)
         self._recategorise(tx, ticket, category_for([Intent(i) for i in ticket.intents]))
         detail: dict[str, Any] = {
-            "message": message.id,
+            "message_id": mail.message_id,
             "intents": [i.value for i in verdict.intents],
             "from_client": mail.from_address == ticket.sender,
         }
-        tx.add_event(ticket.id, now, "client", "client_replied", detail)
+        tx.add_event(ticket, now, "client", "client_replied", detail)
         if ticket.status in {TicketStatus.RESOLVED.value, TicketStatus.WAITING.value}:
             self.policy.lifecycle.transition(
                 tx, ticket, TicketStatus.OPEN, now=now, actor="inboxbot", why="client replied"
@@ -171,11 +169,10 @@ class Ticketing:
         lifecycle.reschedule(tx, ticket)
 
     def _acknowledge(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
-        assert ticket.id is not None
         now = self.clock()
         reason = self._no_ack_reason(tx, mail, verdict, now)
         if reason:
-            tx.add_event(ticket.id, now, "inboxbot", "ack_skipped", {"reason": reason})
+            tx.add_event(ticket, now, "inboxbot", "ack_skipped", {"reason": reason})
             return
         outgoing = self.mailer.queue(
             tx,
@@ -187,8 +184,8 @@ class Ticketing:
             in_reply_to=mail.message_id,
             references=mail.references,
         )
-        detail = {"outbox": outgoing.id, "message_id": outgoing.message_id, "language": ticket.language}
-        tx.add_event(ticket.id, now, "inboxbot", "ack_queued", detail)
+        detail = {"message_id": outgoing.message_id, "language": ticket.language}
+        tx.add_event(ticket, now, "inboxbot", "ack_queued", detail)
 
     def _no_ack_reason(self, tx: Tx, mail: ParsedMail, verdict: Classification, now: datetime) -> str | None:
         if not self.policy.acks_enabled:

@@ -72,7 +72,15 @@ class UnsubscribeAutomation:
             )
         for address in targets.others:
             self._ask_owner(tx, ticket, address)
-        settle_ticket(tx, ticket, self.clock(), self.lifecycle)
+        if targets.others and not targets.sender:  # nothing to do until an owner answers
+            self.lifecycle.transition(
+                tx,
+                ticket,
+                TicketStatus.WAITING,
+                now=self.clock(),
+                actor=ACTOR,
+                why="waiting for an address owner to confirm",
+            )
 
     def on_reply(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
         confirmation = tx.contacts.pending_confirmation(mail.thread_ids, mail.from_address)
@@ -96,8 +104,7 @@ class UnsubscribeAutomation:
         self, tx: Tx, ticket: Ticket, address: str, *, in_reply_to: str | None, may_notify: bool = True
     ) -> None:
         """Suppress ``address`` now and queue its removal from every segment (idempotent per ticket)."""
-        assert ticket.id is not None
-        if not address or tx.contacts.fulfilment(ticket.id, address) is not None:
+        if not address or tx.contacts.fulfilment(ticket, address) is not None:
             return
         now = self.clock()
         newly = tx.contacts.suppress(
@@ -106,16 +113,16 @@ class UnsubscribeAutomation:
                 reason="unsubscribe request by e-mail",
                 suppressed_at=now,
                 actor=ACTOR,
-                ticket_id=ticket.id,
+                ticket=ticket,
                 evidence=list(ticket.evidence),
             )
         )
         if newly:
             detail = {"ticket": ticket.number}
-            tx.contacts.record(address, "suppressed", detail, at=now, actor=ACTOR, ticket_id=ticket.id)
+            tx.contacts.record(address, "suppressed", detail, at=now, actor=ACTOR, ticket=ticket)
         tx.session.add(
             Fulfilment(
-                ticket_id=ticket.id,
+                ticket=ticket,
                 address=address,
                 notify=newly and may_notify,
                 in_reply_to=in_reply_to,
@@ -125,7 +132,7 @@ class UnsubscribeAutomation:
             )
         )
         tx.add_event(
-            ticket.id,
+            ticket,
             now,
             ACTOR,
             "unsubscribe_started",
@@ -134,29 +141,28 @@ class UnsubscribeAutomation:
 
     def _ask_owner(self, tx: Tx, ticket: Ticket, address: str) -> None:
         """Another address is not removed on the sender's word: its owner confirms by replying."""
-        assert ticket.id is not None
         now = self.clock()
         outgoing = self.mailer.queue(
             tx, ticket, kind="confirm_unsubscribe", to_address=address, now=now, context={"address": address}
         )
         tx.session.add(
             AddressConfirmation(
-                ticket_id=ticket.id, address=address, request_message_id=outgoing.message_id, created_at=now
+                ticket=ticket, address=address, request_message_id=outgoing.message_id, created_at=now
             )
         )
         tx.add_event(
-            ticket.id,
+            ticket,
             now,
             ACTOR,
             "confirmation_requested",
-            {"address": address, "outbox": outgoing.id, "message_id": outgoing.message_id},
+            {"address": address, "message_id": outgoing.message_id},
         )
 
     def _confirmed(self, tx: Tx, ticket: Ticket, confirmation: AddressConfirmation, mail: ParsedMail) -> None:
         now = self.clock()
         confirmation.status, confirmation.settled_at = "confirmed", now
         tx.session.add(confirmation)
-        tx.add_event(ticket.id or 0, now, "client", "address_confirmed", {"address": confirmation.address})
+        tx.add_event(ticket, now, "client", "address_confirmed", {"address": confirmation.address})
         self.start(tx, ticket, confirmation.address, in_reply_to=mail.message_id)
 
 
@@ -191,8 +197,9 @@ class Unsubscriber:
     def run(self) -> FulfilmentReport:
         report = FulfilmentReport(expired=self._expire_confirmations())
         while batch := self._claim():
-            for fulfilment in batch:
-                self._work(fulfilment, report)
+            with self.store.transaction() as tx:  # one commit for the whole batch
+                for fulfilment_id in batch:
+                    self._work(tx, fulfilment_id, report)
         if report.done or report.retrying or report.failed or report.expired:
             log.info(
                 "unsubscribe.done",
@@ -203,56 +210,53 @@ class Unsubscriber:
             )
         return report
 
-    def _claim(self) -> list[Fulfilment]:
+    def _claim(self) -> list[int]:
         now = self.clock()
         with self.store.transaction() as tx:
-            return tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
+            rows = tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
+            return [row.id for row in rows if row.id is not None]
 
-    def _work(self, fulfilment: Fulfilment, report: FulfilmentReport) -> None:
+    def _work(self, tx: Tx, fulfilment_id: int, report: FulfilmentReport) -> None:
+        row = tx.session.get(Fulfilment, fulfilment_id)
+        if row is None or row.status != "pending":
+            return
         for backend in self.backends:
-            if backend.name in fulfilment.results:
+            if backend.name in row.results:
                 continue
+            savepoint = tx.session.begin_nested()
             try:
-                fulfilment = self._remove(fulfilment, backend)
+                left = backend.remove_everywhere(row.address, tx)
             except BackendError as exc:
-                self._failed_attempt(fulfilment, backend.name, exc, report)
+                savepoint.rollback()
+                self._failed_attempt(tx, row, backend.name, exc, report)
                 return
-        self._finish(fulfilment, report)
-
-    def _remove(self, fulfilment: Fulfilment, backend: SegmentBackend) -> Fulfilment:
-        with self.store.transaction() as tx:
-            row = tx.session.get(Fulfilment, fulfilment.id)
-            assert row is not None
-            left = backend.remove_everywhere(row.address, tx)
-            row.results = {**row.results, backend.name: left}
+            row.results = {**row.results, backend.name: left}  # recorded as each backend answers
             tx.session.add(row)
-            return row
+            savepoint.commit()
+        self._finish(tx, row, report)
 
     def _failed_attempt(
-        self, fulfilment: Fulfilment, backend: str, error: BackendError, report: FulfilmentReport
+        self, tx: Tx, row: Fulfilment, backend: str, error: BackendError, report: FulfilmentReport
     ) -> None:
         now = self.clock()
-        with self.store.transaction() as tx:
-            row = tx.session.get(Fulfilment, fulfilment.id)
-            assert row is not None
-            row.attempts += 1
-            row.locked_until = None
-            row.last_error = f"{backend}: {error}"
-            if error.permanent or row.attempts >= self.settings.max_attempts:
-                row.status = "failed"
-                report.failed += 1
-                self._escalate(tx, row, now)
-            else:
-                delay = min(
-                    self.settings.backoff_seconds * 2 ** (row.attempts - 1), self.settings.max_backoff_seconds
-                )
-                row.next_attempt_at = now + timedelta(seconds=delay)
-                report.retrying += 1
-            tx.session.add(row)
+        row.attempts += 1
+        row.locked_until = None
+        row.last_error = f"{backend}: {error}"
+        if error.permanent or row.attempts >= self.settings.max_attempts:
+            row.status = "failed"
+            report.failed += 1
+            self._escalate(tx, row, now)
+        else:
+            delay = min(
+                self.settings.backoff_seconds * 2 ** (row.attempts - 1), self.settings.max_backoff_seconds
+            )
+            row.next_attempt_at = now + timedelta(seconds=delay)
+            report.retrying += 1
+        tx.session.add(row)
         log.warning(
             "unsubscribe.backend_failed",
             backend=backend,
-            ticket=fulfilment.ticket_id,
+            ticket=row.ticket_id,
             attempts=row.attempts,
             reason=str(error),
             gave_up=row.status == "failed",
@@ -260,10 +264,10 @@ class Unsubscriber:
 
     def _escalate(self, tx: Tx, row: Fulfilment, now: datetime) -> None:
         """Give the ticket to a person; the client has been told nothing yet, so nothing false."""
-        ticket = tx.ticket(row.ticket_id)
+        ticket = row.ticket
         assert ticket is not None
         tx.add_event(
-            row.ticket_id,
+            ticket,
             now,
             ACTOR,
             "unsubscribe_failed",
@@ -273,29 +277,24 @@ class Unsubscriber:
             tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="unsubscribe could not be completed"
         )
 
-    def _finish(self, fulfilment: Fulfilment, report: FulfilmentReport) -> None:
+    def _finish(self, tx: Tx, row: Fulfilment, report: FulfilmentReport) -> None:
         now = self.clock()
-        with self.store.transaction() as tx:
-            row = tx.session.get(Fulfilment, fulfilment.id)
-            ticket = tx.ticket(fulfilment.ticket_id)
-            assert row is not None
-            assert ticket is not None
-            if row.status != "pending":
-                return
-            row.status, row.done_at, row.locked_until = "done", now, None
-            row.attempts += 1
-            tx.session.add(row)
-            segments = sorted({name for names in row.results.values() for name in names})
-            tx.add_event(
-                ticket.id or 0,
-                now,
-                ACTOR,
-                "unsubscribed",
-                {"address": row.address, "segments": segments, "by_backend": row.results},
-            )
-            if row.notify:
-                self._confirm(tx, ticket, row, segments, now)
-            settle_ticket(tx, ticket, now, self.lifecycle)
+        ticket = row.ticket
+        assert ticket is not None
+        row.status, row.done_at, row.locked_until = "done", now, None
+        row.attempts += 1
+        tx.session.add(row)
+        segments = sorted({name for names in row.results.values() for name in names})
+        tx.add_event(
+            ticket,
+            now,
+            ACTOR,
+            "unsubscribed",
+            {"address": row.address, "segments": segments, "by_backend": row.results},
+        )
+        if row.notify:
+            self._confirm(tx, ticket, row, segments, now)
+        settle_ticket(tx, ticket, now, self.lifecycle)
         report.done += 1
         log.info(
             "unsubscribe.fulfilled",
@@ -317,11 +316,11 @@ class Unsubscriber:
             context={"address": row.address, "segments": segments},
         )
         tx.add_event(
-            ticket.id or 0,
+            ticket,
             now,
             ACTOR,
             "confirmation_queued",
-            {"address": row.address, "outbox": outgoing.id, "message_id": outgoing.message_id},
+            {"address": row.address, "message_id": outgoing.message_id},
         )
 
     def _expire_confirmations(self) -> int:
@@ -332,16 +331,10 @@ class Unsubscriber:
             for confirmation in stale:
                 confirmation.status, confirmation.settled_at = "expired", now
                 tx.session.add(confirmation)
-                tx.add_event(
-                    confirmation.ticket_id,
-                    now,
-                    ACTOR,
-                    "confirmation_expired",
-                    {"address": confirmation.address},
-                )
-                ticket = tx.ticket(confirmation.ticket_id)
-                if ticket is not None:
-                    settle_ticket(tx, ticket, now, self.lifecycle)
+                ticket = confirmation.ticket
+                assert ticket is not None
+                tx.add_event(ticket, now, ACTOR, "confirmation_expired", {"address": confirmation.address})
+                settle_ticket(tx, ticket, now, self.lifecycle)
         return len(stale)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,8 +18,10 @@ from inboxbot.adapters.db.models import (
     Membership,
     Segment,
     Suppression,
+    Ticket,
 )
 
+_Row = TypeVar("_Row")
 _CONTACT_TABLE = SQLModel.metadata.tables["contact"]
 _MEMBERSHIP_TABLE = SQLModel.metadata.tables["membership"]
 
@@ -172,12 +174,18 @@ class ContactQueries:
         return self.session.get(Suppression, email)
 
     def suppress(self, suppression: Suppression) -> bool:
-        """Add to the suppression list; False when the address was suppressed already."""
+        """Add to the suppression list; False when the address was suppressed already (or is being
+        suppressed in this very transaction)."""
+        if self._pending(Suppression, lambda s: s.email == suppression.email):
+            return False
         if self.session.get(Suppression, suppression.email) is not None:
             return False
         self.session.add(suppression)
-        self.session.flush()
         return True
+
+    def _pending(self, model: type[_Row], match: Callable[[_Row], bool]) -> bool:
+        """Whether a row added in this transaction but not yet written matches (batches flush late)."""
+        return any(isinstance(obj, model) and match(obj) for obj in self.session.new)
 
     def lift_suppression(self, email: str) -> Suppression | None:
         found = self.session.get(Suppression, email)
@@ -193,11 +201,11 @@ class ContactQueries:
         *,
         at: datetime,
         actor: str,
-        ticket_id: int | None = None,
+        ticket: Ticket | None = None,
     ) -> None:
         """Add to the address's history (who did what to it, when, because of which ticket)."""
         self.session.add(
-            ContactEvent(email=email, at=at, actor=actor, action=action, detail=detail, ticket_id=ticket_id)
+            ContactEvent(email=email, at=at, actor=actor, action=action, detail=detail, ticket=ticket)
         )
 
     def history(self, email: str) -> Sequence[ContactEvent]:
@@ -209,24 +217,21 @@ class ContactQueries:
         return self.session.scalars(stmt).all()
 
     # -- fulfilment -----------------------------------------------------------------------------
-    def fulfilment(self, ticket_id: int, address: str) -> Fulfilment | None:
+    def fulfilment(self, ticket: Ticket, address: str) -> Fulfilment | None:
+        """The ticket's fulfilment for ``address``, written or still pending in this transaction."""
+        for obj in self.session.new:
+            if isinstance(obj, Fulfilment) and obj.ticket is ticket and obj.address == address:
+                return obj
+        if ticket.id is None:
+            return None
         stmt = select(Fulfilment).where(
-            col(Fulfilment.ticket_id) == ticket_id, col(Fulfilment.address) == address
+            col(Fulfilment.ticket_id) == ticket.id, col(Fulfilment.address) == address
         )
         return self.session.scalars(stmt).first()
 
     def fulfilments_of(self, ticket_id: int) -> Sequence[Fulfilment]:
         stmt = select(Fulfilment).where(col(Fulfilment.ticket_id) == ticket_id).order_by(col(Fulfilment.id))
         return self.session.scalars(stmt).all()
-
-    def earlier_fulfilment(self, address: str, ticket_id: int) -> Fulfilment | None:
-        """A fulfilment for the same address from another ticket, done or under way."""
-        stmt = select(Fulfilment).where(
-            col(Fulfilment.address) == address,
-            col(Fulfilment.ticket_id) != ticket_id,
-            col(Fulfilment.status).in_(["pending", "done"]),
-        )
-        return self.session.scalars(stmt.order_by(col(Fulfilment.id))).first()
 
     def claim_due_fulfilments(self, now: datetime, lease_until: datetime, limit: int) -> list[Fulfilment]:
         due = (

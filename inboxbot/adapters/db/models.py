@@ -1,12 +1,17 @@
-"""The tables. The schema itself is owned by the Alembic migrations next to this module."""
+"""The tables. The schema itself is owned by the Alembic migrations next to this module.
+
+The ``ticket`` and ``message`` relationships let a whole batch of new rows be written in one flush,
+their foreign keys filled in by the ORM. (SQLModel resolves a relationship under postponed annotations
+only when it is spelled ``Optional["X"]`` with an explicit ``sa_relationship``.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, SQLModel
 
 from inboxbot.adapters.db.types import UTCDateTime
 
@@ -105,7 +110,8 @@ class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True, nullable=False)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     at: datetime = _when()
     actor: str = Field(max_length=64)
     kind: str = Field(max_length=64)
@@ -133,6 +139,7 @@ class Message(SQLModel, table=True):
     attachments: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     size: int = 0
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
 
 
 class MessageRaw(SQLModel, table=True):
@@ -140,8 +147,10 @@ class MessageRaw(SQLModel, table=True):
 
     __tablename__ = "message_raw"
 
-    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", primary_key=True)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # Set instead of message_id so that the pair is written in one flush, ids filled in by the ORM.
+    message: Optional["Message"] = Relationship(sa_relationship=relationship("Message"))  # noqa: UP037, UP045
 
 
 class OutboxMail(SQLModel, table=True):
@@ -156,6 +165,7 @@ class OutboxMail(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     kind: str = Field(max_length=32)
     message_id: str = Field(max_length=998)
     mail_from: str = Field(max_length=320)
@@ -213,6 +223,7 @@ class Suppression(SQLModel, table=True):
     suppressed_at: datetime = _when()
     actor: str = Field(max_length=64)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     evidence: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
 
 
@@ -227,6 +238,7 @@ class ContactEvent(SQLModel, table=True):
     actor: str = Field(max_length=64)
     action: str = Field(max_length=64)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     detail: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
@@ -240,7 +252,8 @@ class Fulfilment(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True, nullable=False)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     address: str = Field(max_length=320)
     notify: bool = True  # send the confirmation when done (not for an address already unsubscribed)
     in_reply_to: str | None = Field(default=None, max_length=998)  # the mail the confirmation answers
@@ -260,7 +273,8 @@ class AddressConfirmation(SQLModel, table=True):
     __tablename__ = "address_confirmation"
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True, nullable=False)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
     address: str = Field(max_length=320)
     request_message_id: str = Field(max_length=998, unique=True)
     status: str = Field(default="pending", max_length=16)

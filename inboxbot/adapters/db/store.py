@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from inboxbot.adapters.db.contacts import ContactQueries
@@ -72,7 +73,9 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
-                yield Tx(session)
+                tx = Tx(session)
+                yield tx
+                tx.before_commit()
                 session.commit()
             except IntegrityError as exc:
                 session.rollback()
@@ -91,6 +94,9 @@ class Tx:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.contacts = ContactQueries(session)
+        self._reply_counts: dict[str, int] | None = None
+        self._sequences: dict[int, int] = {}
+        self._reply_counts_since = datetime.min
 
     @property
     def dialect(self) -> str:
@@ -100,11 +106,20 @@ class Tx:
     def message_by_dedupe_key(self, key: str) -> Message | None:
         return self.session.scalars(select(Message).where(col(Message.dedupe_key) == key)).first()
 
+    def known_keys(self, keys: Sequence[str]) -> dict[str, str]:
+        """Dedupe key -> outcome for the keys already stored: a whole batch checked in one query."""
+        if not keys:
+            return {}
+        stmt = select(col(Message.dedupe_key), col(Message.outcome)).where(
+            col(Message.dedupe_key).in_(list(keys))
+        )
+        return dict(self.session.execute(stmt).tuples().all())
+
     def add_message(self, message: Message, raw: bytes | None) -> Message:
+        """Store an inbound mail and its raw bytes; both are written at the next flush."""
         self.session.add(message)
-        self.session.flush()
-        if raw is not None and message.id is not None:
-            self.session.add(MessageRaw(message_id=message.id, raw=raw))
+        if raw is not None:
+            self.session.add(MessageRaw(message=message, raw=raw))
         return message
 
     def record_failure(self, digest: str, error: str, now: datetime) -> int:
@@ -128,6 +143,12 @@ class Tx:
 
     # -- tickets --------------------------------------------------------------------------------
     def next_ticket_sequence(self, year: int) -> int:
+        """The next ticket number of ``year``. The first call in a transaction takes the counter's row
+        (an upsert that also locks it on PostgreSQL until the commit); later calls count on in memory,
+        and the counter is written back once, before the commit."""
+        if year in self._sequences:
+            self._sequences[year] += 1
+            return self._sequences[year]
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = (
             insert(TicketCounter)
@@ -135,11 +156,22 @@ class Tx:
             .on_conflict_do_update(index_elements=["year"], set_={"last": col(TicketCounter.last) + 1})
             .returning(col(TicketCounter.last))
         )
-        return int(self.session.execute(stmt).scalar_one())
+        with self.session.no_autoflush:  # a number is handed out alone, pending rows wait for the batch
+            self._sequences[year] = int(self.session.execute(stmt).scalar_one())
+        return self._sequences[year]
+
+    def before_commit(self) -> None:
+        """Write back what was counted in memory during the transaction."""
+        for year, last in self._sequences.items():
+            self.session.execute(
+                update(TicketCounter)
+                .where(col(TicketCounter.year) == year, col(TicketCounter.last) < last)
+                .values(last=last)
+            )
 
     def add_ticket(self, ticket: Ticket) -> Ticket:
+        """Add a ticket; it (and what refers to it) is written at the next flush."""
         self.session.add(ticket)
-        self.session.flush()
         return ticket
 
     def ticket(self, ticket_id: int) -> Ticket | None:
@@ -172,8 +204,15 @@ class Tx:
             stmt = stmt.limit(limit)
         return self.session.scalars(stmt).all()
 
-    def add_event(self, ticket_id: int, at: datetime, actor: str, kind: str, detail: dict[str, Any]) -> None:
-        self.session.add(TicketEvent(ticket_id=ticket_id, at=at, actor=actor, kind=kind, detail=detail))
+    def add_event(
+        self, ticket: Ticket | int, at: datetime, actor: str, kind: str, detail: dict[str, Any]
+    ) -> None:
+        """Log an event; ``ticket`` may be a ticket not yet written (its id is filled in at flush)."""
+        if isinstance(ticket, Ticket):
+            event = TicketEvent(ticket=ticket, at=at, actor=actor, kind=kind, detail=detail)
+        else:
+            event = TicketEvent(ticket_id=ticket, at=at, actor=actor, kind=kind, detail=detail)
+        self.session.add(event)
 
     def events_of(self, ticket_id: int) -> Sequence[TicketEvent]:
         stmt = (
@@ -185,11 +224,30 @@ class Tx:
 
     # -- outbox ---------------------------------------------------------------------------------
     def enqueue(self, mail: OutboxMail) -> OutboxMail:
+        """Queue a mail; it is written at the next flush (its Message-ID identifies it meanwhile)."""
         self.session.add(mail)
-        self.session.flush()
+        if self._reply_counts is not None:
+            self._reply_counts[mail.recipient] = self._reply_counts.get(mail.recipient, 0) + 1
         return mail
 
+    def preload_reply_counts(self, recipients: Sequence[str], since: datetime) -> None:
+        """Count, for a whole batch at once, the mails each recipient got since ``since``; the counts
+        then follow what this transaction queues (see :meth:`replies_sent_since`)."""
+        stmt = (
+            select(col(OutboxMail.recipient), func.count())
+            .where(col(OutboxMail.recipient).in_(list(recipients)), col(OutboxMail.created_at) >= since)
+            .group_by(col(OutboxMail.recipient))
+        )
+        self._reply_counts = {recipient: int(count) for recipient, count in self.session.execute(stmt)}
+        self._reply_counts_since = since
+        for recipient in recipients:
+            self._reply_counts.setdefault(recipient, 0)
+
     def replies_sent_since(self, recipient: str, since: datetime) -> int:
+        counts = self._reply_counts
+        # The preloaded window starts no later than this one: its count can only err on the safe side.
+        if counts is not None and recipient in counts and since >= self._reply_counts_since:
+            return counts[recipient]
         stmt = (
             select(func.count())
             .select_from(OutboxMail)
@@ -222,6 +280,11 @@ class Tx:
 
     def outbox_mail(self, mail_id: int) -> OutboxMail | None:
         return self.session.get(OutboxMail, mail_id)
+
+    def outbox_mails(self, ids: Sequence[int]) -> Sequence[OutboxMail]:
+        """Several outbox rows in one query (their raw bytes are not needed to record a result)."""
+        stmt = select(OutboxMail).where(col(OutboxMail.id).in_(list(ids))).options(defer(col(OutboxMail.raw)))
+        return self.session.scalars(stmt.order_by(col(OutboxMail.id))).all()
 
     def outbox_of(self, ticket_id: int) -> Sequence[OutboxMail]:
         stmt = select(OutboxMail).where(col(OutboxMail.ticket_id) == ticket_id).order_by(col(OutboxMail.id))
