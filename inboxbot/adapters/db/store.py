@@ -283,7 +283,7 @@ class Tx:
 
     def outbox_mails(self, ids: Sequence[int]) -> Sequence[OutboxMail]:
         """Several outbox rows in one query (their raw bytes are not needed to record a result)."""
-        stmt = select(OutboxMail).where(col(OutboxMail.id).in_(list(ids))).options(defer(col(OutboxMail.raw)))
+        stmt = select(OutboxMail).where(col(OutboxMail.id).in_(list(ids))).options(defer(OutboxMail.raw))  # type: ignore[arg-type]  # SQLModel types the column as bytes
         return self.session.scalars(stmt.order_by(col(OutboxMail.id))).all()
 
     def outbox_of(self, ticket_id: int) -> Sequence[OutboxMail]:
