@@ -9,7 +9,8 @@ network, deterministic. The pipeline (see docs/classifier.md):
    the parser) and the subject, unless it is a "Re:"/"Fwd:" of an earlier mail, are split into
    sentences; each word is read through :mod:`.vocabulary` (lexicons, transliteration, morphology,
    typo matching), then negation scope, requests and object binding are worked out.
-3. :mod:`.unsubscribe`, :mod:`.personal_data` — rule families, each a predicate x an object.
+3. :mod:`.unsubscribe`, :mod:`.personal_data`, :mod:`.consent` — rule families, each a predicate x an
+   object.
 4. :mod:`.verdict` — conflicts, confidence, needs_review, evidence.
 """
 
@@ -22,11 +23,21 @@ from inboxbot.core.intents import Classification, Evidence, Intent
 from inboxbot.core.mail import ParsedMail
 
 from .automated import automated_evidence
+from .concepts import C
+from .consent import consent_findings
 from .findings import STRONG, Finding
 from .language import pick
-from .personal_data import access_findings, change_findings, deletion_findings
+from .personal_data import (
+    ACCESS_TRIGGERS,
+    CHANGE_TRIGGERS,
+    DELETION_TRIGGERS,
+    access_findings,
+    change_findings,
+    deletion_findings,
+)
 from .sentences import Sentence, analyse
 from .tokens import sentences as split_sentences
+from .unsubscribe import TRIGGERS as UNSUB_TRIGGERS
 from .unsubscribe import unsubscribe_findings
 from .verdict import REVIEW_BELOW, classification, decide
 from .vocabulary import Vocabulary
@@ -37,6 +48,7 @@ _REPLY_SUBJECT = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|ответ|отв|пер
 _SUBJECT_POSITION = -100
 _MIN_LANGUAGE_VOTES = 0.9
 _WEAK_AUTOMATED = 0.85
+_TRIGGERS = UNSUB_TRIGGERS | CHANGE_TRIGGERS | DELETION_TRIGGERS | ACCESS_TRIGGERS | {C.CONSENT}
 
 
 class Classifier:
@@ -68,7 +80,11 @@ class Classifier:
         if sentences is None:
             body = self._votes(_own_text(mail))
         else:
-            body = [sum(s.votes[k] for s in sentences if s.where == "body") for k in range(3)]
+            body = [0.0, 0.0, 0.0]
+            for s in sentences:
+                if s.where == "body":
+                    votes = s.votes
+                    body = [body[0] + votes[0], body[1] + votes[1], body[2] + votes[2]]
         totals = body
         if sum(totals) < _MIN_LANGUAGE_VOTES and subject:
             totals = [a + b for a, b in zip(body, self._votes(_REPLY_SUBJECT.sub("", subject)), strict=True)]
@@ -110,12 +126,19 @@ def _own_text(mail: ParsedMail) -> str:
 def _findings(sentences: list[Sentence]) -> list[Finding]:
     found: list[Finding] = []
     for sentence in sentences:
-        if not sentence.index:
+        present = sentence.index.keys()
+        if present.isdisjoint(_TRIGGERS):
             continue
-        found.extend(unsubscribe_findings(sentence))
-        found.extend(change_findings(sentence, sentences))
-        found.extend(deletion_findings(sentence))
-        found.extend(access_findings(sentence, sentences))
+        if not present.isdisjoint(UNSUB_TRIGGERS):
+            found.extend(unsubscribe_findings(sentence))
+        if not present.isdisjoint(CHANGE_TRIGGERS):
+            found.extend(change_findings(sentence, sentences))
+        if not present.isdisjoint(DELETION_TRIGGERS):
+            found.extend(deletion_findings(sentence, sentences))
+        if C.CONSENT in present:
+            found.extend(consent_findings(sentence))
+        if not present.isdisjoint(ACCESS_TRIGGERS):
+            found.extend(access_findings(sentence, sentences))
     return found
 
 

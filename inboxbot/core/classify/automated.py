@@ -67,6 +67,7 @@ _RECEIPT_SUBJECT = re.compile(
     r"уведомление о прочтении)\s*:",
 )
 _RECEIPT_BODY = re.compile(r"\bwas read on\b|было прочитано|оқылды")
+_RECEIPT_ANCHORS = ("read on", "прочитано", "оқылды")
 _OOO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto(matic)?[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|"
     r"away from (the )?office|on vacation|vacation reply|abwesenheitsnotiz|автоматический ответ|"
@@ -78,17 +79,31 @@ _WEAK_PHRASES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     (
         "out_of_office_text",
         (
-            "office", "leave", "vacation", "holiday", "access to", "will be back", "will return", "urgent",
-            "отпуск", "командировк", "без доступа", "срочным", "возвращени", "буду в офисе", "вернусь",
-            "демалыс", "іссапар", "шұғыл", "оралға",
+            "office", "leave", "vacation", "holiday", "access to", "back", "return", "urgent", "travel",
+            "trip", "away until",
+            "отпуск", "командировк", "без доступа", "срочн", "возвращени", "в офисе", "вернусь", "больничн",
+            "нерегулярно", "пересыла", "обращайтесь к", "свяжусь",
+            "демалыс", "сапар", "шұғыл", "орал", "қайтып кел", "кеңседе жоқпын", "сирек тексер",
+            "хабарласамын",
         ),
         re.compile(
-            r"out of (the )?office|on (annual |sick |parental |maternity )?(leave|vacation|holiday)|"
-            r"(limited|no) access to (my )?e-?mail|away from (the )?office|will (be back|return)|"
-            r"back in the office|for urgent (matters|requests|questions)|in urgent cases|"
-            r"в (ежегодном |очередном )?(отпуске|командировке)|без доступа к (почте|интернету)|"
-            r"по срочным вопросам|после (моего )?возвращения|буду в офисе|вернусь|"
-            r"демалыста(мын)?|іссапарда(мын)?|шұғыл (сұрақтар|мәселелер)|жұмысқа оралған|оралғаннан кейін"
+            r"out of (the )?office|on (annual |sick |parental |maternity |paternity )?"
+            r"(leave|vacation|holiday)|"
+            r"(limited|no) access to (my )?e-?mail|away from (the )?office|away until|will (be back|return)|"
+            r"back in the office|for (urgent|anything urgent|something urgent) |in urgent cases|"
+            r"urgent (matters|requests|questions)|(out |away |currently )travel?ling|"
+            r"travel?ling (on business|for work|until)|on a business trip|(on|upon|after) my return|"
+            r"when i('m| am) back|"
+            r"(will|i'll) (get back to you|reply|respond)( to you)? (after|when|on|upon|as soon)|"
+            r"в (ежегодном |очередном |декретном )?(отпуске|командировке)|на больничном|"
+            r"без доступа к (почте|интернету)|почту (читаю|проверяю) (нерегулярно|редко)|"
+            r"по срочным (вопросам|делам)|в срочных случаях|после (моего )?возвращения|"
+            r"по (моему )?возвращении|"
+            r"буду в офисе|вернусь|свяжусь с вами (после|по|когда)|"
+            r"(письма|ваше письмо) не (будет )?пересыла|с вопросами обращайтесь к|"
+            r"демалыс\w*(мын|пын)|демалыста|іс-?сапарда\w*|іс-?сапардан|шұғыл (сұрақтар|мәселелер|жағдайда)|"
+            r"жұмысқа оралған|оралғаннан кейін|оралған соң|ораламын|қайтып келген(де| соң|нен кейін)|"
+            r"кеңседе жоқпын|поштаны сирек тексер|(соң|кейін) хабарласамын"
         ),
     ),
     (
@@ -135,6 +150,11 @@ _WEAK_PHRASES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
 )  # fmt: skip
+_LATIN_LETTER = re.compile("[a-z]")
+_WEAK_ANCHORS = tuple(
+    (rule, (tuple(a for a in anchors if a.isascii()), tuple(a for a in anchors if not a.isascii())), pattern)
+    for rule, anchors, pattern in _WEAK_PHRASES
+)
 _BOUNCE_ANCHORS = (
     "mail system", "deliver", "qmail", "original message", "remote server", "smtp", "diagnostic", "достав",
     "жеткізіл", "автоматически сервером",
@@ -198,12 +218,15 @@ def _own_subject(mail: ParsedMail) -> str:
 def _text_strong(subject: str, text: str) -> list[Evidence]:
     found: list[Evidence] = []
     for where, value in (("subject", subject), ("body", text)):
-        if where == "body" and not any(anchor in value for anchor in _BOUNCE_ANCHORS):
+        if where == "body" and not any(map(value.__contains__, _BOUNCE_ANCHORS)):
             continue
         bounce = (_BOUNCE_SUBJECT if where == "subject" else _BOUNCE_BODY).search(value)
         if bounce:
             found.append(Evidence(A, "bounce_text", where, bounce.group(0)))
-    receipt = _RECEIPT_SUBJECT.search(subject) or _RECEIPT_BODY.search(text[:300])
+    top = text[:300]
+    receipt = _RECEIPT_SUBJECT.search(subject) or (
+        _RECEIPT_BODY.search(top) if any(map(top.__contains__, _RECEIPT_ANCHORS)) else None
+    )
     if receipt:
         found.append(
             Evidence(
@@ -219,8 +242,17 @@ def _text_strong(subject: str, text: str) -> list[Evidence]:
 def _text_weak(subject: str, text: str) -> list[Evidence]:
     found: list[Evidence] = []
     both = f"{subject}\n{text}"
-    for rule, anchors, pattern in _WEAK_PHRASES:
-        if not any(anchor in both for anchor in anchors):
+    latin_only = both.isascii()  # most mail is in one script: look for that script's anchors only
+    cyrillic_only = not latin_only and _LATIN_LETTER.search(both) is None
+    for rule, (ascii_anchors, other_anchors), pattern in _WEAK_ANCHORS:
+        anchors = (
+            ascii_anchors
+            if latin_only
+            else other_anchors
+            if cyrillic_only
+            else (*ascii_anchors, *other_anchors)
+        )
+        if not any(map(both.__contains__, anchors)):
             continue
         hits = dict.fromkeys(m.group(0) for m in pattern.finditer(both))
         found.extend(Evidence(A, rule, "body", hit) for hit in list(hits)[:2])

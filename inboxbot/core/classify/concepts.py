@@ -41,6 +41,7 @@ class C:
     WANT: Final = "want"  # хочу, want, wish, would like (passes negation on)
     NEED: Final = "need"  # нужно, надо, need, керек (passes negation on)
     CAN: Final = "can"  # могу, can (absorbs negation: "can't unsubscribe" still asks)
+    INTEND: Final = "intend"  # ask, intend, собираюсь, намерен (passes negation on: "did not ask to delete")
     # objects
     LIST: Final = "list"  # рассылка, список, mailing list, newsletter, таратылым, тізім
     SUBSCRIPTION: Final = "subscription"  # подписка, subscription, жазылым
@@ -67,6 +68,10 @@ class C:
     ACCESS: Final = "access"  # доступ, access
     ORDER: Final = "order"  # заказ, договор, order, invoice: "номер заказа" is no phone
     THIRD_PARTY: Final = "third_party"  # третьи лица, third parties, үшінші тұлға
+    AUDIENCE: Final = "audience"  # customers, subscribers, клиентов, клиенттер: the sender's own audience
+    METRIC: Final = "metric"  # rate, процент, пайыз: "unsubscribe rates" is a figure, not a request
+    TOOL: Final = "tool"  # page, button, feature, страница, кнопка: "an opt-out page" names a thing
+    CARD: Final = "card"  # a payment card: its details are no profile data we hold
     # question words
     WHAT: Final = "what"
     WHOM: Final = "whom"
@@ -95,6 +100,7 @@ class C:
     POSTNEG: Final = "postneg"  # Kazakh жоқ / емес: negates the word before
     UNCHANGED: Final = "unchanged"  # unchanged, без изменений, stays the same
     GREETING: Final = "greeting"  # only weighs less in language detection
+    THANKS: Final = "thanks"  # thanks, спасибо, рахмет: "спасибо, номер поменяли" confirms, asks nothing
     SKIP: Final = "skip"  # particles and pronouns that negation passes over
     FROM: Final = "from"  # из, от, from, off
     OFF: Final = "off"  # "take me off", "get off"
@@ -104,10 +110,10 @@ PREDICATES: frozenset[Concept] = frozenset(
     {
         C.UNSUB, C.SUBSCRIBE, C.REMOVE, C.ERASE, C.CLOSE, C.EXIT, C.STOP, C.SEND, C.RECEIVE, C.CANCEL,
         C.REFUSE, C.KEEP, C.RESTORE, C.CHANGE, C.ADD, C.WITHDRAW, C.PROHIBIT, C.TRANSFER, C.HOLD, C.KNOW,
-        C.USE, C.PROCESS, C.WANT, C.NEED, C.CAN,
+        C.USE, C.PROCESS, C.WANT, C.NEED, C.CAN, C.INTEND,
     }
 )  # fmt: skip
-MODALS: frozenset[Concept] = frozenset({C.WANT, C.NEED})
+MODALS: frozenset[Concept] = frozenset({C.WANT, C.NEED, C.INTEND})
 DATA_ITEMS: frozenset[Concept] = frozenset(
     {C.PHONE, C.NAME, C.ADDRESS, C.EMAIL, C.BIRTH, C.REQUISITES, C.LANGUAGE, C.CONTACT, C.PASSPORT}
 )

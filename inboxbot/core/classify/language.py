@@ -33,7 +33,8 @@ _RU_WORDS = frozenset(
     """
     )
 ) | frozenset(
-    words(
+    skeleton(w)
+    for w in words(
         """
     eshe eshche vchera segodnya zavtra uzhe tozhe seichas mozhno nado nuzhno ochen horosho pozhalusta
     pozhaluysta privet zdravstvuite zdravstvuyte dobryi dobriy

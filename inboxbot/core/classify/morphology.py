@@ -32,6 +32,7 @@ _RU_ENDINGS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("l", "la", "lo"), F.PAST),  # отписалась
     (("tsya", "tis", "tsia"), F.INFINITIVE | F.REFLEXIVE),  # отписаться
     (("sya", "sia"), F.REFLEXIVE),  # меняется
+    (("aet", "yaet", "uet", "eet", "yut", "iet"), F.NONE),  # отписывает, удаляют: present, not "-ть"
     (("t", "ti", "ch"), F.INFINITIVE),  # удалить
     (("i", "ai", "yai", "ei"), F.IMPERATIVE),  # удали, не присылай
 )
@@ -76,7 +77,11 @@ def kazakh_form(rest: str, verb: bool) -> int:
     return form
 
 
+_EN_NOT_PAST = frozenset({"need", "feed", "proceed", "embed"})
+_EN_PAST = frozenset({"sent", "got", "gotten", "sold", "kept", "shut", "put", "meant"})
+
+
 def english_form(word: str) -> int:
-    if word.endswith("ed") or word in ("sent", "got", "gotten", "sold", "kept"):
+    if (word.endswith("ed") and word not in _EN_NOT_PAST) or word in _EN_PAST:
         return F.PAST
     return F.NONE

@@ -2,8 +2,11 @@
 
 A negator (не, not, don't, never, no longer, без; Kazakh negative stems -ма-/-ме-/-ба-/-бе-/-па-/-пе-
 and the postposed жоқ/емес) applies to the next content word, passing over pronouns and particles
-("не присылайте мне больше"); a negated modal passes it on ("не хочу получать", "don't want to
-receive"); "can't"/"не могу" absorbs it ("не могу отписаться" still asks to unsubscribe). Its meaning
+("не присылайте мне больше"); a negated modal or verb of asking/intending passes it on to its
+complement, the next predicate of its clause ("не хочу получать", "I did not ask to delete", "no
+intention of deleting"), or, when none follows, the infinitive before it ("Удалять ничего не надо",
+"Отписываться не собираюсь") — in Kazakh always the verb before it ("шыққым келмейді", "өшірудің қажеті
+жоқ"); "can't"/"не могу" absorbs it ("не могу отписаться" still asks to unsubscribe). Its meaning
 depends on the verb form:
 
 - ``prohibit``: a negated request — "не отписывайте", "don't unsubscribe me", "шығармаңыздар";
@@ -16,14 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .concepts import MODALS, C, Concept, F
+from .concepts import MODALS, PREDICATES, C, Concept, F
 
 PROHIBIT = "prohibit"
 COMPLAINT = "complaint"
 STATEMENT = "statement"
 _PASSED_OVER = frozenset({C.SKIP, C.ME, C.OWN, C.PLEASE, C.GREETING, C.MORE, C.NEVER, C.FROM, C.NEG})
 _SCOPE = 4  # words after the negator
-_MODAL_SCOPE = 3
+_COMPLEMENT_AHEAD = 6  # "never asked for my account to be removed"
+_COMPLEMENT_BEHIND = 3  # "Удалять ничего не надо"
+_CLAUSE_GLUE = frozenset({"чтобы", "чтоб", "that"})  # a comma before these does not end the clause
+_NO_COMPLEMENT = frozenset({C.CAN, C.PLEASE})
 _NOT_NEGATION = frozenset({"только", "лишь", "only", "just", "thanks", "problem", "worries"})
 _SELF = frozenset({"я", "мы", "i", "we", "ya", "my"})
 _THIRD = frozenset({"it", "they", "he", "she", "this", "that", "there"})
@@ -45,25 +51,33 @@ class Word:
     neg_kind: str = ""
     directive: bool = False
     head: int = -1  # index of the predicate this object is bound to
+    complement: int = -1  # for a negated modal: the predicate its negation passed to
+    reported: bool = False  # someone else's words: "a mail saying «update your data»"
 
     @property
     def positive(self) -> bool:
-        """Asserted, or denied only as a complaint (which still asks for the thing)."""
-        return not self.negated or self.neg_kind == COMPLAINT
+        """Asserted by the sender, or denied only as a complaint (which still asks for the thing)."""
+        return not self.reported and (not self.negated or self.neg_kind == COMPLAINT)
 
 
-def mark(words: list[Word | None], texts: tuple[str, ...], lang: str) -> None:
-    """Set ``negated``/``neg_kind`` on the words that negators reach."""
+def mark(words: list[Word | None], texts: tuple[str, ...], lang: str, breaks: frozenset[int]) -> None:
+    """Set ``negated``/``neg_kind`` on the words that negators reach; ``breaks`` are the indices of
+    words a comma, colon or dash stands before."""
     for i, word in enumerate(words):
         if word is None:
             continue
         if C.NEG in word.concepts and _is_negator(word, texts, i):
-            _negate_forward(words, texts, i, lang)
+            target = _negate_forward(words, texts, i, lang, breaks)
+            if target is not None:
+                _pass_on(words, texts, target, lang, breaks)
         elif C.POSTNEG in word.concepts:
-            _negate_backward(words, i)
+            target = _negate_backward(words, i)
+            if target is not None:
+                _pass_on(words, texts, target, lang, breaks)
         if word.form & F.NEG_INSIDE and not word.negated:
             word.negated = True
             word.neg_kind = _inside_kind(word)
+            _pass_on(words, texts, i, lang, breaks)
 
 
 def _is_negator(word: Word, texts: tuple[str, ...], i: int) -> bool:
@@ -71,23 +85,34 @@ def _is_negator(word: Word, texts: tuple[str, ...], i: int) -> bool:
     return nxt not in _NOT_NEGATION
 
 
-def _negate_forward(words: list[Word | None], texts: tuple[str, ...], i: int, lang: str) -> None:
+def _negate_forward(
+    words: list[Word | None], texts: tuple[str, ...], i: int, lang: str, breaks: frozenset[int]
+) -> int | None:
     target = _next_content(words, i, _SCOPE)
     if target is None:
-        return
+        return None
     word = words[target]
+    if word is None and _governs(words, texts, target + 1, breaks):  # "не вздумайте отписывать"
+        target, word = target + 1, words[target + 1]
     if word is None or word.negated:
-        return
+        return None
     word.negated = True
     word.neg_kind = _kind(word, texts, i, lang)
-    if word.concepts & MODALS and word.neg_kind != COMPLAINT:
-        follower = _next_content(words, target, _MODAL_SCOPE)
-        if follower is not None and (nxt := words[follower]) is not None and not nxt.negated:
-            nxt.negated = True
-            nxt.neg_kind = PROHIBIT
+    return target
 
 
-def _negate_backward(words: list[Word | None], i: int) -> None:
+def _governs(words: list[Word | None], texts: tuple[str, ...], j: int, breaks: frozenset[int]) -> bool:
+    """An unknown word after a negator governs the next word when that is an infinitive in the same
+    clause: "не вздумайте отписывать", "don't bother changing" (not "не работает, исключите")."""
+    if j >= len(words) or j in breaks:
+        return False
+    after = words[j]
+    if after is None or not after.concepts & PREDICATES:
+        return False
+    return bool(after.form & F.INFINITIVE) or (after.lang == "en" and texts[j].endswith("ing"))
+
+
+def _negate_backward(words: list[Word | None], i: int) -> int | None:
     for j in range(i - 1, max(-1, i - 1 - _SCOPE), -1):
         word = words[j]
         if word is not None and word.concepts & _PASSED_OVER:
@@ -95,7 +120,49 @@ def _negate_backward(words: list[Word | None], i: int) -> None:
         if word is not None and not word.negated:
             word.negated = True
             word.neg_kind = STATEMENT
+            return j
+        return None
+    return None
+
+
+def _pass_on(
+    words: list[Word | None], texts: tuple[str, ...], i: int, lang: str, breaks: frozenset[int]
+) -> None:
+    """A negated modal ("не хочу", "did not ask", "қажеті жоқ") negates what it governs."""
+    modal = words[i]
+    if modal is None or not modal.concepts & MODALS or modal.neg_kind == COMPLAINT:
         return
+    j = _complement(words, texts, i, lang, breaks)
+    if j is None:
+        return
+    modal.complement = j
+    word = words[j]
+    if word is not None and not word.negated:
+        word.negated = True
+        word.neg_kind = PROHIBIT
+
+
+def _complement(
+    words: list[Word | None], texts: tuple[str, ...], i: int, lang: str, breaks: frozenset[int]
+) -> int | None:
+    if lang != "kk":  # VO: the complement follows ("не хочу получать"), within the clause
+        for j in range(i + 1, min(len(words), i + 1 + _COMPLEMENT_AHEAD)):
+            if j in breaks and texts[j] not in _CLAUSE_GLUE:
+                break
+            word = words[j]
+            if word is None:
+                continue
+            if word.concepts & _NO_COMPLEMENT:
+                break
+            if word.concepts & PREDICATES:
+                return j
+    for j in range(i - 1, max(-1, i - 1 - _COMPLEMENT_BEHIND), -1):  # "Удалять ничего не надо"
+        if j + 1 in breaks:
+            break
+        word = words[j]
+        if word is not None and word.concepts & PREDICATES and not word.concepts & MODALS:
+            return j if lang == "kk" or word.form & F.INFINITIVE else None
+    return None
 
 
 def _next_content(words: list[Word | None], i: int, scope: int) -> int | None:

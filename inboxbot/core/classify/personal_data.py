@@ -2,10 +2,16 @@
 
 - data_change: change/update/correct/add x a data item (phone, name, address, e-mail, requisites,
   birth date, language, contact) or "my data"; a changed state ("у меня сменился номер", "тегім
-  өзгерді"); an error in a data item; "send it to my new address instead"; "write to me in Kazakh";
-  a bare "please fix it in your records" after a sentence naming the item.
-- data_deletion: remove/erase x account, "my data", database, a data item; withdrawal of consent;
-  refusal of processing; closing the account; "right to erasure".
+  өзгерді"); an error in a data item; "send it to my new address instead" (or "...to x@y.kz" after
+  "your mail keeps coming to my old address"); "write to me in Kazakh", "could I get your e-mails in
+  Kazakh?"; a bare "please fix it in your records" after a sentence naming the item. Not: adding an
+  address to the mailing list (a subscription), a payment card's details, thanks for a change done
+  ("спасибо, номер поменяли", "рахмет, нөмірім өзгертілді": see :mod:`.clauses`).
+- data_deletion: remove/erase x the sender's account, data, a data item, or "it" when a neighbouring
+  sentence names the data; refusal of processing; closing the account; "right to erasure". The
+  object must be the sender's ("my", "about me", "personal") or the verb a request: a product
+  question ("does it support deleting duplicate contacts?") deletes nothing. Withdrawn consent is
+  read by :mod:`.consent`.
 - data_access: what data / a copy / to whom was it passed / where did you get it / how is it used,
   always about the sender's own data ("my", "about me", "personal") and never a third party's
   ("our customers' data", "данные пациентов").
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 from inboxbot.core.intents import Intent
 
-from .concepts import DATA_ITEMS, C, Concept, F
+from .concepts import DATA_ITEMS, PREDICATES, C, Concept, F
 from .findings import MEDIUM, STRONG, Finding, found
 from .negation import Word
 from .sentences import Sentence
@@ -25,6 +31,10 @@ _LIST_LIKE = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM})
 _LEAVERS = frozenset({C.REMOVE, C.EXIT, C.CANCEL, C.REFUSE, C.UNSUB})
 _WEAK_ITEMS = frozenset({C.EMAIL, C.ADDRESS})  # "remove my e-mail" is a mailing matter, not erasure
 _CONTEXT_SPAN = 2
+_SUBSCRIBING = frozenset({C.LIST, C.SUBSCRIPTION})
+_NOT_DELETED_BY_SOURCE = frozenset({C.ACCOUNT, C.DATA, C.ME, C.PRONOUN})
+_SOURCE_SPAN = 3  # "from your database", "из вашей базы данных"
+_PAYMENT = frozenset({C.DATA, C.REQUISITES})  # "данные банковской карты", "card details"
 
 
 def items(s: Sentence, concepts: set[Concept] | frozenset[Concept]) -> set[Concept]:
@@ -55,20 +65,22 @@ def mentions_data(s: Sentence) -> bool:
     return bool(items(s, frozenset(s.index))) or s.has(C.DATA)
 
 
-_CHANGE_TRIGGERS = frozenset({C.CHANGE, C.ADD, C.ERROR, C.SEND, C.USE, C.NEW, C.LANGUAGE})
-_DELETION_TRIGGERS = frozenset({C.REMOVE, C.ERASE, C.WITHDRAW, C.CLOSE, C.PROCESS})
-_ACCESS_TRIGGERS = frozenset(
+CHANGE_TRIGGERS = frozenset({C.CHANGE, C.ADD, C.ERROR, C.SEND, C.USE, C.NEW, C.LANGUAGE})
+DELETION_TRIGGERS = frozenset({C.REMOVE, C.ERASE, C.CLOSE, C.PROCESS})
+ACCESS_TRIGGERS = frozenset(
     {C.WHAT, C.COPY, C.TRANSFER, C.SOURCE, C.WHERE, C.HOW, C.PURPOSE, C.ACCESS, C.KNOW}
 )
 
 
 def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     out: list[Finding] = []
-    if s.index.keys().isdisjoint(_CHANGE_TRIGGERS):
+    if s.index.keys().isdisjoint(CHANGE_TRIGGERS):
         return out
     d = Intent.DATA_CHANGE
     for word in s.positive(C.CHANGE, C.ADD):
         objects = _changed_objects(s, word)
+        if _not_a_change(s, word, objects):
+            continue
         if items(s, objects) or (C.DATA in objects and (own(s, True) or s.has(C.ACCOUNT, C.BASE))):
             strength = STRONG if word.directive or word.form & (F.REFLEXIVE | F.PAST) else MEDIUM
             out.append(found(d, "change_data", s, [word, *_bound(s, word)], strength))
@@ -80,44 +92,78 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     if error and items(s, frozenset(s.index)) and (own(s) or s.has(C.ACCOUNT, C.BASE)):
         out.append(found(d, "data_error", s, [error[0], *_item_words(s)[:1]], STRONG))
     senders = [w for w in s.positive(C.SEND, C.USE) if w.directive]
-    if senders and s.has(C.INSTEAD, C.NEW) and (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
-        out.append(found(d, "redirect_mail", s, [senders[0], *s.with_(C.INSTEAD, C.NEW)[:1]], STRONG))
-    elif s.has(C.LANGUAGE) and (senders or (s.has(C.WANT) and s.positive(C.RECEIVE))):
+    if senders and _redirected(s, context):
+        out.append(found(d, "redirect_mail", s, [senders[0], *s.with_(C.INSTEAD, C.NEW, C.OLD)[:1]], STRONG))
+    elif s.has(C.LANGUAGE) and (senders or _asks_to_receive(s)):
         verb = senders[0] if senders else s.positive(C.RECEIVE)[0]
         out.append(found(d, "language_preference", s, [verb, *s.with_(C.LANGUAGE)[:1]], STRONG))
-    if s.has(C.NEW) and s.values and items(s, frozenset(s.index)) - {C.LANGUAGE} and not out:
+    if not out and s.has(C.NEW) and _announced(s) and items(s, frozenset(s.index)) - {C.LANGUAGE}:
         out.append(found(d, "new_value", s, [*s.with_(C.NEW)[:1], *_item_words(s)[:1]], MEDIUM))
     return out
 
 
+def _announced(s: Sentence) -> bool:
+    """A new value written out, or "our new billing address is ..." (no question)."""
+    return bool(s.values) or (own(s, allow_our=True) and not s.question)
+
+
 def _changed_objects(s: Sentence, head: Word) -> set[Concept]:
-    """Concepts of the objects of ``head``, less those said to stay as they are ("BIN unchanged")."""
+    """Concepts of the objects of ``head``, less those said to stay as they are ("BIN unchanged");
+    a payment card's details are no data item."""
     still = [w.index for w in s.with_(C.UNCHANGED)]
     found: set[Concept] = set()
     for word in s.words:
         if word is not None and word.head == head.index and all(abs(word.index - i) > 2 for i in still):
             found |= word.concepts
+    if C.CARD in s.index:
+        found -= _PAYMENT
     return found
 
 
-def deletion_findings(s: Sentence) -> list[Finding]:
+def _not_a_change(s: Sentence, word: Word, objects: set[Concept]) -> bool:
+    """ "add this address to the list" is a subscription; "why did you change my number" asks why."""
+    if word.form & F.PAST_YOU and not word.negated and not word.directive:
+        return True
+    return C.ADD in word.concepts and bool(objects & _SUBSCRIBING) and not s.has(C.OLD, C.INSTEAD)
+
+
+def _redirected(s: Sentence, context: list[Sentence]) -> bool:
+    """ "send it to my new address instead", or "...to x@y.kz" after "it comes to my old address"."""
+    if s.has(C.ORDER) or not (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
+        return False
+    if s.has(C.INSTEAD, C.NEW) or _old_address(s):
+        return True
+    return any(_old_address(other) for other in _neighbours(s, context))
+
+
+def _old_address(s: Sentence) -> bool:
+    """ "...приходят на мой старый рабочий адрес", "my old mailbox" (not "our former colleague")."""
+    return s.has(C.OLD) and any(C.MAIL not in w.concepts for w in s.with_(C.ADDRESS, C.EMAIL))
+
+
+def _asks_to_receive(s: Sentence) -> bool:
+    """ "I want to receive it in Kazakh", "можно ли получать письма на казахском?"."""
+    receive = s.positive(C.RECEIVE)
+    if not receive:
+        return False
+    return s.has(C.WANT, C.PLEASE) or (s.question and bool(s.positive(C.CAN)))
+
+
+def deletion_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     out: list[Finding] = []
     d = Intent.DATA_DELETION
-    if s.index.keys().isdisjoint(_DELETION_TRIGGERS) or s.has(C.THIRD_OWNER):
+    if s.index.keys().isdisjoint(DELETION_TRIGGERS) or s.has(C.THIRD_OWNER):
         return out
     for word in s.positive(C.REMOVE, C.ERASE):
         if word.form & F.PAST and not word.directive and not word.negated:
             continue  # "я удалил приложение": a statement
-        if _deletes_data(s, word):
+        if (word.directive or own(s)) and _deletes_data(s, word, context):
             out.append(found(d, "delete_data", s, [word, *_bound(s, word)], STRONG))
-    withdraw = s.positive(C.WITHDRAW)
-    if withdraw and s.has(C.CONSENT):
-        out.append(found(d, "withdraw_consent", s, [withdraw[0], *s.with_(C.CONSENT)[:1]], STRONG))
     refusal = s.positive(C.REFUSE, C.PROHIBIT, C.STOP)
     if refusal and s.has(C.PROCESS) and s.has(C.DATA, C.CONSENT, C.PERSONAL):
         out.append(found(d, "refuse_processing", s, [refusal[0], *s.with_(C.PROCESS)[:1]], STRONG))
     for word in s.positive(C.CLOSE):
-        if C.ACCOUNT in s.objects_of(word):
+        if C.ACCOUNT in s.objects_of(word) and (word.directive or own(s)):
             out.append(found(d, "close_account", s, [word, *_bound(s, word)], STRONG))
     erase = s.with_(C.ERASE)
     if erase and s.has(C.RIGHT, C.REQUEST_NOUN) and not s.has(*_LIST_LIKE):
@@ -125,11 +171,12 @@ def deletion_findings(s: Sentence) -> list[Finding]:
     return out
 
 
-def _deletes_data(s: Sentence, word: Word) -> bool:
+def _deletes_data(s: Sentence, word: Word, context: list[Sentence]) -> bool:
     if s.has(C.OLD) and (s.has(C.NEW) or s.values):
         return False  # "новый номер ..., старый удалите": a replacement, not an erasure
-    objects = s.objects_of(word)
-    listy = bool(objects & _LIST_LIKE)
+    objects, source = _objects_and_source(s, word)
+    listy = bool((objects | source) & _LIST_LIKE)
+    objects |= source - _NOT_DELETED_BY_SOURCE  # "удалите меня из базы"; not "счёт из личного кабинета"
     found_items = items(s, objects) - _WEAK_ITEMS
     erase = C.ERASE in word.concepts
     if objects & {C.ACCOUNT, C.DATA}:
@@ -138,19 +185,45 @@ def _deletes_data(s: Sentence, word: Word) -> bool:
         return True
     if erase and (found_items or objects & {C.PRONOUN, C.ME, C.EMAIL, C.ADDRESS} or not objects):
         return True
-    if C.PRONOUN in objects and mentions_data(s) and not listy:
-        return True
+    if C.PRONOUN in objects and not listy and (mentions_data(s) or _data_nearby(s, context)):
+        return True  # "Сначала пришлите, какие данные у вас есть. Потом удалите их."
     return bool(found_items) and not listy and own(s)
+
+
+def _objects_and_source(s: Sentence, head: Word) -> tuple[set[Concept], set[Concept]]:
+    """What ``head`` removes, and where from ("из кабинета", "from your database", "тапсырысымнан")."""
+    objects: set[Concept] = set()
+    source: set[Concept] = set()
+    if C.FROM not in s.index and s.lang != "kk":
+        return s.objects_of(head), source
+    for word in s.words:
+        if word is None or word.head != head.index:
+            continue
+        if word.form & F.ABLATIVE or _after_from(s, word.index):
+            source |= word.concepts
+        else:
+            objects |= word.concepts
+    return objects, source
+
+
+def _after_from(s: Sentence, i: int) -> bool:
+    for j in range(i - 1, max(-1, i - 1 - _SOURCE_SPAN), -1):
+        word = s.words[j]
+        if word is not None and C.FROM in word.concepts:
+            return True
+        if word is not None and word.concepts & PREDICATES:
+            return False
+    return False
 
 
 def access_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     out: list[Finding] = []
-    if s.index.keys().isdisjoint(_ACCESS_TRIGGERS):
+    if s.index.keys().isdisjoint(ACCESS_TRIGGERS):
         return out
     a = Intent.DATA_ACCESS
     mine = own(s) and (s.has(C.DATA, C.NUMBER, *DATA_ITEMS) or s.has(C.ABOUT_ME))
     about = s.has(C.ABOUT_ME)
-    asks = s.question or s.has(C.PLEASE, C.WANT, C.KNOW)
+    asks = s.question or s.has(C.PLEASE, C.WANT, C.KNOW) or any(w.directive for w in s.positive(C.SEND))
     held = s.has(C.HOLD, C.KNOW, C.PROCESS, C.USE, C.TRANSFER, C.ABOUT_ME)
     if s.has(C.WHAT) and (mine or about) and held and asks:
         out.append(found(a, "what_data", s, [*s.with_(C.WHAT)[:1], *_data_words(s)[:1]], STRONG))
@@ -182,8 +255,8 @@ def _asked_copy(s: Sentence, word: Word) -> bool:
         return False
     if word.head >= 0:
         head = s.words[word.head]
-        if head is not None and head.concepts & _LEAVERS:
-            return False
+        if head is not None and head.concepts & (_LEAVERS | {C.ADD, C.SUBSCRIBE}):
+            return False  # "исключите из списка", "включите в список рассылки"
     return not (C.LIST in word.concepts and s.has(*_LEAVERS))
 
 

@@ -6,6 +6,10 @@ both scripts to one lossy skeleton — Kazakh letters to their nearest Russian o
 transliteration, doubled letters collapsed — lets one root ("отпиш" -> "otpish") match
 "отпишите", "otpishite" and "atpishite" (the last through the typo matcher). English words are not
 folded: they are looked up as they are, so "data" (English) never meets "дата" (Russian "date").
+
+Kazakh Latin letters follow the official alphabets: 2021 (ä ğ ı=і i=и ñ ö ş ū ü, y=ы) and 2018 (á ǵ
+ı=і ń ó ú=ү ý=у). Informal Latin writes й as "y" ("zhoyyp" = "жойып"): a "y" closing a syllable after a
+vowel is folded to "i" in both scripts, so it meets "й" (and "ауыстыр" / "auystyr" fold alike).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+KAZAKH_LETTERS = frozenset("әғқңөұүһіäğıñöşūüǵń")  # Cyrillic, then the official Latin ones
 _CYR_TO_LAT = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
     "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
@@ -25,12 +29,15 @@ _CYR_TABLE = str.maketrans(_CYR_TO_LAT)
 # Kazakh Latin alphabets (2017-2021) and Turkish-style letters, folded to the skeleton's digraphs.
 _LAT_TABLE = str.maketrans(
     {
-        "ş": "sh", "ğ": "g", "ä": "a", "ö": "o", "ü": "u", "ū": "u", "ı": "y", "ñ": "n", "ń": "n",
-        "ç": "ch", "á": "a", "ó": "o", "ú": "u", "ý": "i", "q": "k", "w": "u", "x": "h", "'": "", "’": "",
+        "ş": "sh", "ğ": "g", "ǵ": "g", "ä": "a", "ö": "o", "ü": "u", "ū": "u", "ı": "i", "ñ": "n", "ń": "n",
+        "ç": "ch", "á": "a", "ó": "o", "ú": "u", "ý": "u", "q": "k", "w": "u", "x": "h", "'": "", "’": "",
     }
 )  # fmt: skip
 _LAT_DIGRAPHS = (("shch", "sch"), ("kh", "h"), ("iu", "yu"), ("ia", "ya"), ("j", "zh"), ("zhzh", "zh"))
 _DOUBLES = re.compile(r"(.)\1+")
+_CLOSING_Y = re.compile(
+    r"(?<=[aeiou])y(?![aeiouy])"
+)  # "zhoyp" -> "zhoip", like "жойып" -> "zhoiyp" -> "zhoip"
 # Latin letters that look like Cyrillic ones, for words typed with a mixed keyboard ("рaссылка").
 _HOMOGLYPHS = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
@@ -62,7 +69,10 @@ def skeleton(word: str) -> str:
         folded = word.translate(_LAT_TABLE)
         for old, new in _LAT_DIGRAPHS:
             folded = folded.replace(old, new)
-    return _DOUBLES.sub(r"\1", folded)
+    folded = _DOUBLES.sub(r"\1", folded)
+    if "y" in folded:
+        folded = _DOUBLES.sub(r"\1", _CLOSING_Y.sub("i", folded))
+    return folded
 
 
 def has_kazakh_letters(word: str) -> bool:

@@ -1,6 +1,6 @@
 """Text to sentences of words: case-folded, compounds split ("email-рассылки"), "e-mail" joined,
 indefinite pronouns marked ("откуда-то" is no question), «quoted» button labels marked, phone numbers
-and e-mail addresses noted as values, URLs dropped.
+and e-mail addresses noted as values, URLs dropped; commas, colons and dashes noted as clause breaks.
 
 A sentence ends at . ! ? ; … or a line break, except where a long line was soft-wrapped mid-sentence
 or a dot stands inside a number ("12.03.1985", "5.1.1").
@@ -15,13 +15,15 @@ _VALUES = re.compile(r"(?P<url>(?:https?://|www\.)\S+)|(?P<email>[\w.+-]+@[\w-]+
 _MARKS = {"url": " ", "email": " \x01 "}
 # One pass finds words, sentence ends (a dot inside a number is none), phone numbers, e-mail markers
 # and quote marks; the loop below tells them apart by their first character.
-_LETTER = "a-zа-яёәғқңөұүһіà-öø-ÿāăąćčďēęěğīıķļłńňōőœřśşšţťūůűźżžșț"  # case-folded text
+_LETTER = "a-zа-яёәғқңөұүһіà-öø-ÿāăąćčďēęěğīıķļłńňōőœřśşšţťūůűźżžșțǵ"  # case-folded text
 _TOKENS = re.compile(
-    rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*['’]?|[!?;…\n]+|\.(?!\d)|\+?\d[\d\- \t()]{{7,}}\d|[\x01«»“”\"]"
+    rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*['’]?|[!?;…\n]+|\.(?!\d)|\+?\d[\d\- \t()]{{7,}}\d|"
+    r"[\x01«»“”\",:—–(]|(?<= )-(?= )"
 )
 _ENDS = frozenset(".!?;…\n")
 _OPEN_QUOTES = frozenset("«“")
 _QUOTES = frozenset('«»“”"')
+_BREAKS = frozenset(",:—–(-")
 _INDEFINITE_TAILS = frozenset({"то", "нибудь", "либо", "таки"})
 _JOINED = {
     "e-mail": "email", "e-mails": "emails", "opt-out": "optout", "sign-up": "signup",
@@ -39,6 +41,7 @@ class RawSentence:
     values: frozenset[str]  # "phone", "email"
     quoted: frozenset[int] = frozenset()  # indices of words inside «» or ""
     indefinite: frozenset[int] = frozenset()  # indices of words that had -то, -нибудь
+    breaks: frozenset[int] = frozenset()  # indices of words a comma, colon or dash stands before
 
 
 def unwrap(text: str) -> str:
@@ -64,10 +67,11 @@ def sentences(text: str) -> list[RawSentence]:
         text = _VALUES.sub(lambda m: _MARKS[m.lastgroup or "url"], text)
     result: list[RawSentence] = []
     current = _Current()
+    yo = "ё" in text
     for token in _TOKENS.findall(text):
         first = token[0]
         if first.isalpha():
-            if current.inside or "-" in token or "'" in token or "’" in token or "ё" in token:
+            if current.inside or not token.isalpha() or (yo and "ё" in token):  # hyphen, apostrophe, ё
                 current.add(token)
             else:
                 current.words.append(token)
@@ -78,6 +82,8 @@ def sentences(text: str) -> list[RawSentence]:
             current.inside = current.inside and "\n" not in token
         elif first in _QUOTES:
             current.inside = (not current.inside) if first == '"' else first in _OPEN_QUOTES
+        elif first in _BREAKS:
+            current.breaks.add(len(current.words))
         else:
             current.values.add("email" if first == "\x01" else "phone")
     if current.words:
@@ -88,13 +94,14 @@ def sentences(text: str) -> list[RawSentence]:
 class _Current:
     """The sentence being read."""
 
-    __slots__ = ("indefinite", "inside", "quoted", "values", "words")
+    __slots__ = ("breaks", "indefinite", "inside", "quoted", "values", "words")
 
     def __init__(self) -> None:
         self.words: list[str] = []
         self.values: set[str] = set()
         self.quoted: set[int] = set()
         self.indefinite: set[int] = set()
+        self.breaks: set[int] = set()
         self.inside = False  # between « and »
 
     def add(self, token: str) -> None:
@@ -115,6 +122,7 @@ class _Current:
             frozenset(self.values) if self.values else _NOTHING,
             frozenset(self.quoted) if self.quoted else _NOTHING_AT,
             frozenset(self.indefinite) if self.indefinite else _NOTHING_AT,
+            frozenset(self.breaks) if self.breaks else _NOTHING_AT,
         )
 
 

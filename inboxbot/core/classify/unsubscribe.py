@@ -8,10 +8,16 @@
   and a bare "STOP";
 - ``no_more_mail``: a refused sending or a denied wish for mail ("не присылайте мне больше",
   "I don't want to receive", "хаттарыңыз керек емес", "жібермеңіздер");
-- weak: ``still_receiving`` ("ваши письма всё равно приходят"), ``never_subscribed``, ``bare_remove``.
+- weak: ``still_receiving`` ("ваши письма всё равно приходят", but not "...приходят на мой старый адрес":
+  mail at the wrong address asks for a change of address), ``never_subscribed``, ``bare_remove``.
+
+Not requests: unsubscribing as a business topic — other people's ("our customers", "клиенттеріміз"),
+figures ("unsubscribe rates", "процент отписок"), or a thing being built ("an opt-out page for our
+store"); a negated wish to leave ("I don't want to stop receiving", "шыққым келмейді").
 
 Signals (``KEEP``): a refused unsubscribe ("do NOT unsubscribe me", "шығармаңыздаршы"), "keep me on the
-list", a request to (re)subscribe. They cancel unsubscribe findings that are not themselves requests.
+list", a request to (re)subscribe or to add an address to the list. They cancel unsubscribe findings
+that are not themselves requests.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from inboxbot.core.intents import Intent
 
 from .concepts import C, Concept, F
 from .findings import KEEP, MEDIUM, STRONG, WEAK, Finding, channel_of, found
-from .negation import COMPLAINT, PROHIBIT, Word
+from .negation import COMPLAINT, PROHIBIT, STATEMENT, Word
 from .sentences import Sentence
 
 U = Intent.UNSUBSCRIBE
@@ -29,9 +35,27 @@ _LIST_LIKE = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM})
 _LEAVERS = (C.REMOVE, C.EXIT, C.CANCEL, C.REFUSE)
 _BARE_OK = frozenset({C.STOP, C.ME, C.PLEASE, C.GREETING, C.PRONOUN, C.FED_UP, C.SPAM, C.SKIP, C.MORE, C.OFF})
 _BARE_REMOVE = frozenset({C.REMOVE, C.FROM, C.OWN})  # "remove me", "take me off", "удалите меня"
+_THIRD_PARTY = (C.AUDIENCE, C.METRIC)
+_SELF = (C.ME, C.OWN)
+# "I'm 100 percent sure I unsubscribed" speaks for the sender, whatever the figures around it.
+_I = frozenset({"i", "i'm", "i've", "i'll", "i'd", "я", "ya"})
+_ARTICLES = frozenset({"a", "an", "their"})
+_LEAVING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.EXIT})
+_FIRST_PERSON = (
+    "юсь",
+    "усь",
+    "мын",
+    "мін",
+    "пын",
+    "пін",
+    "мыз",
+    "міз",
+    "быз",
+    "біз",
+)  # не отписываюсь, шықпаймын
 
 
-_TRIGGERS = frozenset(
+TRIGGERS = frozenset(
     {
         C.UNSUB,
         *_LEAVERS,
@@ -44,19 +68,22 @@ _TRIGGERS = frozenset(
         C.SUBSCRIBE,
         C.KEEP,
         C.RESTORE,
+        C.ADD,
     }
 )
 
 
 _SENDING = frozenset({C.SEND, C.MAIL, C.WANT, C.NEED})
-_KEEPING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.KEEP, C.RESTORE, C.SUBSCRIBE})
+_KEEPING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.KEEP, C.RESTORE, C.SUBSCRIBE, C.ADD})
 
 
 def unsubscribe_findings(s: Sentence) -> list[Finding]:
     out: list[Finding] = []
     present = s.index.keys()
-    if present.isdisjoint(_TRIGGERS):
+    if present.isdisjoint(TRIGGERS):
         return out
+    if not present.isdisjoint(_THIRD_PARTY) and present.isdisjoint(_SELF) and _I.isdisjoint(s.texts):
+        return out  # "cut unsubscribe rates", "отписка клиентов": someone else's mailing
     if C.UNSUB in present:
         _unsub_word(s, out)
     if not present.isdisjoint(_LEAVERS):
@@ -77,7 +104,7 @@ def unsubscribe_findings(s: Sentence) -> list[Finding]:
 
 def _unsub_word(s: Sentence, out: list[Finding]) -> None:
     for word in s.with_(C.UNSUB):
-        if word.positive:
+        if word.positive and not _names_a_thing(s, word):
             strength = MEDIUM if word.quoted and not word.directive else STRONG
             out.append(found(U, "unsub_word", s, [word], strength, channel=channel_of(s.objects_of(word))))
 
@@ -123,6 +150,8 @@ def _no_more_mail(s: Sentence, out: list[Finding]) -> None:
                 break
     for modal in s.with_(C.WANT, C.NEED):
         if modal.negated and modal.neg_kind != COMPLAINT and s.has(*MAILING, C.RECEIVE, C.SEND):
+            if _wants_to_stay(s, modal):
+                continue
             mail = s.with_(*MAILING)
             concepts = set().union(*(w.concepts for w in mail)) if mail else set()
             out.append(found(U, "no_more_mail", s, [modal, *mail[:2]], STRONG, channel=channel_of(concepts)))
@@ -132,6 +161,8 @@ def _still_receiving(s: Sentence, out: list[Finding]) -> None:
     if not s.has(C.CONTINUE):
         return
     mail = s.with_(C.MAIL, C.LIST, C.SPAM)
+    if s.has(C.OLD) or any(C.MAIL not in w.concepts for w in s.with_(C.ADDRESS, C.EMAIL)):
+        return  # "keeps coming to my old work mailbox": the address is wrong, not the mail
     receiving = s.positive(C.RECEIVE) or (s.positive(C.SEND) if s.has(C.ME) else [])
     if mail and (receiving or s.where == "subject"):
         words = [*s.with_(C.CONTINUE)[:1], *receiving[:1], *mail[:1]]
@@ -151,8 +182,8 @@ def _bare_remove(s: Sentence, out: list[Finding]) -> None:
 
 
 def _keep_signals(s: Sentence, out: list[Finding]) -> None:
-    for word in s.with_(C.UNSUB, *_LEAVERS, C.STOP):
-        if word.neg_kind != PROHIBIT:
+    for word in s.with_(C.UNSUB, *_LEAVERS, C.STOP, C.EXIT):
+        if not word.negated or not _refused(word):
             continue
         objects = s.objects_of(word)
         if C.UNSUB in word.concepts or objects & MAILING or C.ME in objects:
@@ -167,6 +198,36 @@ def _keep_signals(s: Sentence, out: list[Finding]) -> None:
         if word.directive and not word.form & F.PAST:
             channel = channel_of(s.objects_of(word))
             out.append(found(KEEP, "subscribe_request", s, [word], STRONG, channel=channel))
+    for word in s.positive(C.ADD) if C.ADD in s.index else ():
+        objects = s.objects_of(word)
+        if word.directive and objects & {C.LIST, C.SUBSCRIPTION}:  # "add this address to the list"
+            out.append(found(KEEP, "subscribe_request", s, [word], STRONG, channel=channel_of(objects)))
+
+
+def _refused(word: Word) -> bool:
+    """ "не отписывайте меня", and the sender's own "не отписываюсь", "шықпаймын" (not a past fact such
+    as "я не отписывался", nor "ссылка не отписывает", which complains that unsubscribing fails)."""
+    if word.neg_kind == PROHIBIT:
+        return True
+    past = F.PAST | F.PAST_YOU
+    return word.neg_kind == STATEMENT and not word.form & past and word.text.endswith(_FIRST_PERSON)
+
+
+def _names_a_thing(s: Sentence, word: Word) -> bool:
+    """ "an opt-out page for our store", "кнопка отписки в наших письмах": a thing, not a request."""
+    i = word.index
+    near = s.words[max(0, i - 1) : i + 2]
+    if not any(w is not None and C.TOOL in w.concepts for w in near):
+        return False
+    return s.has(C.OUR) or not _ARTICLES.isdisjoint(s.texts[max(0, i - 2) : i])
+
+
+def _wants_to_stay(s: Sentence, modal: Word) -> bool:
+    """ "I don't want to stop receiving", "шыққым келмейді": the denied wish is to leave."""
+    if modal.complement < 0:
+        return False
+    complement = s.words[modal.complement]
+    return complement is not None and bool(complement.concepts & _LEAVING)
 
 
 def _bound(s: Sentence, head: Word, concepts: frozenset[Concept]) -> list[Word]:

@@ -4,7 +4,8 @@
   unless they are requests in their own right (so "Случайно нажал «Отписаться». Подпишите обратно"
   is other, while "keep the e-mails, stop the SMS" stays unsubscribe).
 - Weak findings (still receiving, never subscribed, a bare "remove") count only when nothing stronger
-  says the same; "never subscribed" only when the mail asks for nothing else.
+  says the same; "never subscribed" only when the mail asks for nothing else; a bare "remove"/"Удаление"
+  not when the mail asks for a deletion (that is what it removes).
 - Confidence is the weakest intent's best finding; a request seen only through a typo, only through a
   weak rule, or alongside a conflicting signal, lowers it below the review threshold.
 """
@@ -20,6 +21,7 @@ from .findings import KEEP, MEDIUM, Finding
 REVIEW_BELOW = 0.7
 _TYPO_PENALTY = 0.3
 _ALONE_ONLY = frozenset({"never_subscribed"})
+_EXPLAINED_BY = {"bare_remove": Intent.DATA_DELETION}
 OTHER_CONFIDENCE = 0.9
 OTHER_UNSURE = 0.65
 
@@ -75,6 +77,8 @@ def _drop_weak(requests: list[Finding]) -> list[Finding]:
     strong_intents = {f.intent for f in requests if f.strength >= MEDIUM}
     out = []
     for finding in requests:
+        if _EXPLAINED_BY.get(finding.rule) in strong_intents:
+            continue
         if finding.strength >= MEDIUM:
             out.append(finding)
         elif finding.rule in _ALONE_ONLY:

@@ -25,7 +25,14 @@ _TYPO_CONCEPTS = frozenset(
     }
 )  # fmt: skip
 # Concepts that only colour a sentence: a sentence of nothing else needs no rule.
-_BACKGROUND = frozenset({C.GREETING, C.SKIP, C.PLEASE, C.FROM, C.OWN, C.ME, C.OUR, C.MORE, C.NEG, C.POSTNEG})
+_BACKGROUND = frozenset(
+    {
+        C.GREETING, C.SKIP, C.PLEASE, C.FROM, C.OWN, C.ME, C.OUR, C.MORE, C.NEG, C.POSTNEG, C.THANKS,
+        C.AUDIENCE, C.METRIC, C.TOOL, C.CARD,
+    }
+)  # fmt: skip
+_NEGATORS = frozenset({C.NEG, C.POSTNEG})
+_QUESTION_WORDS = frozenset({C.WHAT, C.WHOM, C.SOURCE, C.WHERE, C.HOW, C.PURPOSE})
 _TYPO_MIN_ROOT = 5
 _CACHE_LIMIT = 200_000
 _SHORT_ROOT = 4  # distinct words remembered before the memo starts again
@@ -34,6 +41,10 @@ _TYPO_SHARED_START = 3  # a typo keeps the first letters (vowels folded): "ат�
 # Unstressed vowels Russian spellers confuse: о/а ("атпишите"), е/и ("отпешите"). Not у/и: "отпуск" is
 # no "отписк".
 _VOWEL_FOLD = str.maketrans("oe", "ai")
+# An unknown Latin word with an English ending is English ("billing" is no Kazakh "біл-" + "ling"),
+# unless a long root explains it.
+_ENGLISH_ENDINGS = ("ing", "ed")
+_FOREIGN_ROOT_MAX = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,9 @@ class Reading:
     concepts: frozenset[Concept]
     form: int
     root_len: int  # length of the matched root in the skeleton (0 for an exact word)
+    predicate: bool = False  # carries a predicate concept
+    negates: bool = False  # a negator, or a verb with negation inside
+    asks: bool = False  # carries a question word ("что", "what"): its reading may depend on the context
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -151,6 +165,15 @@ class Vocabulary:
         if not readings and not english:
             skel = skeleton(word)
             readings = _readings(self.folded.find(skel), skel, word)
+            if "ı" in word:  # dotless ı is і (2021 alphabet) or, Turkish-style, ы: keep the better reading
+                readings = self._dotless(word, readings)
+            if (
+                latin
+                and readings
+                and word.endswith(_ENGLISH_ENDINGS)
+                and readings[0].root_len <= _FOREIGN_ROOT_MAX
+            ):
+                readings = ()
             if not readings and self.folded.find(skel) is None and len(skel) >= _TYPO_MIN_ROOT:
                 readings = _readings(self.typos.match(skel), skel, word)
                 typo = bool(readings)
@@ -163,6 +186,14 @@ class Vocabulary:
         for lang in ("ru", "kk", "en"):
             lexeme.in_lang[lang] = lexeme.reading_for(lang)
         return lexeme
+
+    def _dotless(self, word: str, readings: tuple[Reading, ...]) -> tuple[Reading, ...]:
+        other = skeleton(word.replace("ı", "y"))
+        alternative = _readings(self.folded.find(other), other, word)
+        if not alternative:
+            return readings
+        mine, theirs = (readings[0].root_len, alternative[0].root_len) if readings else (0, 0)
+        return alternative if not readings or not theirs or 0 < mine < theirs else readings
 
 
 def _readings(found: tuple[list[_Entry], int] | None, key: str, word: str) -> tuple[Reading, ...]:
@@ -177,7 +208,10 @@ def _readings(found: tuple[list[_Entry], int] | None, key: str, word: str) -> tu
         if not concepts:
             continue
         frozen = frozenset(concepts)
-        readings.append(Reading(lang, frozen, _form(lang, frozen, key, root_len, word), root_len))
+        form = _form(lang, frozen, key, root_len, word)
+        negates = bool(frozen & _NEGATORS) or bool(form & F.NEG_INSIDE)
+        asks = bool(frozen & _QUESTION_WORDS)
+        readings.append(Reading(lang, frozen, form, root_len, bool(frozen & PREDICATES), negates, asks))
     return tuple(readings)
 
 
