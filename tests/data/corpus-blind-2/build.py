@@ -10,9 +10,9 @@ multipart/report DSN. Run: python tests/data/corpus-blind-2/build.py
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -106,8 +106,11 @@ def _report(msg: EmailMessage, body: str, status: str) -> bytes:
     boundary = "==b2-dsn-boundary=="
     text = EmailMessage()
     text.set_content(body, cte="quoted-printable")
-    head = "".join(f"{k}: {v}\n" for k, v in msg.items() if k.lower() not in ("content-type",
-                   "content-transfer-encoding", "mime-version"))
+    head = "".join(
+        f"{k}: {v}\n"
+        for k, v in msg.items()
+        if k.lower() not in ("content-type", "content-transfer-encoding", "mime-version")
+    )
     raw = (
         f"{head}MIME-Version: 1.0\n"
         f'Content-Type: multipart/report; report-type="delivery-status"; boundary="{boundary}"\n\n'
