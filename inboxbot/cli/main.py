@@ -1,4 +1,4 @@
-"""Top-level commands: run-once, run, check, classify, and the command groups."""
+"""Top-level commands: run-once, run, check, status, classify, and the command groups."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, 
 from inboxbot.cli.db_cmd import db_group
 from inboxbot.cli.progress import terminal_progress
 from inboxbot.cli.sla_cmd import sla_group
+from inboxbot.cli.status_cmd import status_command
 from inboxbot.cli.tickets_cmd import tickets_group
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.runner import run_forever
@@ -60,9 +61,10 @@ def run_once(state: CliState) -> None:
 @cli.command("run")
 @pass_state
 def run(state: CliState) -> None:
-    """The long-running worker: polls the inbox and delivers the outbox on a schedule."""
+    """The long-running worker: waits for mail (IMAP IDLE), delivers the outbox, sweeps; stops on SIGTERM."""
     with application(state) as app:
         require_current(app.store.engine)
+        app.worker.progress = terminal_progress()
         run_forever(app.worker, app.worker.open_source, mailbox_lock(app.store.engine), app.settings.worker)
 
 
@@ -72,6 +74,7 @@ _OUTCOME_WORDS = {
     Outcome.AUTOMATED: "automated",
     Outcome.QUARANTINED: "quarantined",
     Outcome.DUPLICATE: "seen before",
+    Outcome.RETRY: "failed, left in the inbox to retry",
 }
 
 
@@ -84,6 +87,7 @@ def summary(report: CycleReport) -> str:
 
 
 cli.add_command(check_command)
+cli.add_command(status_command)
 cli.add_command(classify_command)
 cli.add_command(tickets_group)
 cli.add_command(db_group)

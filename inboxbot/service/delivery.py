@@ -7,6 +7,7 @@ backoff; a permanent one, or too many attempts, marks the mail failed and says s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ import structlog
 from inboxbot.adapters.db.models import OutboxMail
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.config import OutboxSettings
+from inboxbot.core.backoff import Backoff
 from inboxbot.service.inbound import Clock
 from inboxbot.service.ports import (
     DeliveryResult,
@@ -43,32 +45,48 @@ class Delivery:
         self.transport = transport
         self.settings = settings
         self.clock = clock
+        self._outage = Backoff(
+            base=max(settings.backoff_seconds, 1.0), cap=max(settings.max_backoff_seconds, 1.0)
+        )
 
-    def run(self) -> DeliveryReport:
-        """Deliver every mail that is due now; stop early when the transport is unreachable."""
+    def run(self, should_stop: Callable[[], bool] | None = None) -> DeliveryReport:
+        """Deliver every mail that is due now, a batch at a time; stop early when the transport is
+        unreachable, or between batches when ``should_stop`` says so (a shutdown)."""
         report = DeliveryReport()
-        while True:
+        while not (should_stop and should_stop()):
             batch = self._claim()
             if not batch:
                 return report
             try:
                 results = self.transport.deliver([_outgoing(m) for m in batch])
             except TransportUnavailable as exc:
-                self._release(batch, str(exc))
+                delay = self._outage.next_delay()
+                self._release(batch, str(exc), delay)
                 report.unavailable = str(exc)
-                log.error("outbox.transport_unavailable", transport=self.transport.name, reason=str(exc))
+                log.error(
+                    "outbox.transport_unavailable",
+                    transport=self.transport.name,
+                    reason=str(exc),
+                    retry_in=round(delay, 1),
+                )
                 return report
+            self._outage.reset()
             self._record(batch, results, report)
+        return report
 
     def _claim(self) -> list[OutboxMail]:
         now = self.clock()
         with self.store.transaction() as tx:
             return tx.claim_due_mail(now, now + LEASE, self.settings.batch_size)
 
-    def _release(self, batch: list[OutboxMail], reason: str) -> None:
-        """The transport was unreachable: count an attempt and back off, as for a transient failure."""
-        results = [DeliveryResult(m.id or 0, DeliveryStatus.TRANSIENT, reason) for m in batch]
-        self._record(batch, results, DeliveryReport())
+    def _release(self, batch: list[OutboxMail], reason: str, delay: float) -> None:
+        """The transport was unreachable: nothing was tried, so no attempt is counted against the mails
+        (an outage of any length gives none of them up); they wait out the outage's backoff instead."""
+        resume = self.clock() + timedelta(seconds=delay)
+        with self.store.transaction() as tx:
+            for mail in tx.outbox_mails([m.id for m in batch if m.id is not None]):
+                mail.locked_until, mail.next_attempt_at, mail.last_error = None, resume, reason
+                tx.session.add(mail)
 
     def _record(self, batch: list[OutboxMail], results: list[DeliveryResult], report: DeliveryReport) -> None:
         by_id = {r.mail_id: r for r in results}

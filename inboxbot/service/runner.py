@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -180,10 +181,15 @@ class GuardedJob:
 
 
 def run_forever(
-    worker: Worker, open_source: Callable[[], MailSource], lock: MailboxLock, settings: WorkerSettings
+    worker: Worker,
+    open_source: Callable[[], MailSource],
+    lock: MailboxLock,
+    settings: WorkerSettings,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Run until SIGTERM or SIGINT (or ``stop`` set by a caller in another thread); return normally."""
-    stop = threading.Event()
+    """Run until SIGTERM or SIGINT, or until ``stop`` is set by the caller; then return normally."""
+    stop = stop or threading.Event()
+    worker.stopping = stop  # a delivery in hand stops between batches
     with StopSignals(stop):
         scheduler = _scheduler(worker, settings)
         scheduler.start()
@@ -223,7 +229,8 @@ def _scheduler(worker: Worker, settings: WorkerSettings) -> BackgroundScheduler:
 
 
 class StopSignals:
-    """SIGTERM and SIGINT set ``stop`` (main thread only; elsewhere the caller sets it).
+    """SIGTERM and SIGINT set ``stop`` (main thread only; elsewhere the caller sets it); a second one
+    ends the process at once, as if there were no handler (Ctrl-C twice: no waiting for the batch).
 
     The handler only sets flags: it runs between two bytecodes of the main thread, which may be in the
     middle of writing a log line and holding the logger's lock, so it must not log itself. A watcher
@@ -250,6 +257,10 @@ class StopSignals:
         self._watcher.join()
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.received:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         self.received.append(signal.Signals(signum).name)
         self.stop.set()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -84,6 +85,7 @@ class Worker:
         self._fulfil = fulfil
         self._sla = sla
         self.progress: Callable[[], Progress] = LogProgress
+        self.stopping = threading.Event()  # set by a long-running worker's shutdown
 
     def run_once(self) -> CycleReport:
         """Poll, fulfil unsubscribes, sweep the SLA, then deliver: mail the cycle causes leaves in it."""
@@ -150,7 +152,7 @@ class Worker:
             tx.beat(name, datetime.now(UTC), dict(detail))
 
     def deliver(self) -> DeliveryReport:
-        report = self.delivery.run()
+        report = self.delivery.run(should_stop=self.stopping.is_set)
         if report.sent or report.retrying or report.failed:
             log.info("outbox.done", sent=report.sent, retrying=report.retrying, failed=report.failed)
         return report

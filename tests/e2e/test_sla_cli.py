@@ -30,7 +30,9 @@ def env(tmp_path: Path) -> dict[str, str]:
     deliver(maildir, "b", make_mail(QUESTION_EN, sender="risky@example.com"), 22)
     deliver(maildir, "c", make_mail(QUESTION_EN, sender="fresh@example.com"), 1)
     deliver(maildir, "d", make_mail("Отпишите меня от рассылки.", sender="gone@example.kz"), 2)
-    settings = settings_for(db_url=f"sqlite:///{tmp_path}/db.sqlite", maildir=maildir, files=tmp_path / "outbox")
+    settings = settings_for(
+        db_url=f"sqlite:///{tmp_path}/db.sqlite", maildir=maildir, files=tmp_path / "outbox"
+    )
     environment = env_for(settings)
     assert inboxbot("db", "upgrade", env=environment).returncode == 0
     assert inboxbot("run-once", env=environment).returncode == 0
@@ -42,8 +44,16 @@ def test_report_shows_met_breached_open_and_at_risk(env: dict[str, str]) -> None
     report = json.loads(result.stdout)
     assert report["version"] == 1
     assert report["total"] | {"median_hours_to_resolve": None, "p95_hours_to_resolve": None} == {
-        "received": 4, "resolved": 1, "resolved_within_sla": 1, "breached": 1, "open": 3, "overdue": 1,
-        "at_risk": 1, "within_sla_ratio": 1.0, "median_hours_to_resolve": None, "p95_hours_to_resolve": None,
+        "received": 4,
+        "resolved": 1,
+        "resolved_within_sla": 1,
+        "breached": 1,
+        "open": 3,
+        "overdue": 1,
+        "at_risk": 1,
+        "within_sla_ratio": 1.0,
+        "median_hours_to_resolve": None,
+        "p95_hours_to_resolve": None,
     }
     assert report["total"]["median_hours_to_resolve"] == pytest.approx(2.0, abs=0.1)
     assert set(report["categories"]) == {"other", "unsubscribe"}
@@ -61,17 +71,28 @@ def test_overdue_and_due_within_list_the_right_tickets(env: dict[str, str]) -> N
 
 
 def test_report_period_is_given_in_days(env: dict[str, str]) -> None:
-    empty = json.loads(inboxbot("sla", "report", "--json", "--since", "2020-01-01", "--until", "2020-02-01", env=env).stdout)
+    empty = json.loads(
+        inboxbot("sla", "report", "--json", "--since", "2020-01-01", "--until", "2020-02-01", env=env).stdout
+    )
     assert empty["total"]["received"] == 0 and empty["categories"] == {}
     bad = inboxbot("sla", "report", "--since", "yesterday", env=env)
     assert bad.returncode == 2 and "is not a date" in bad.stderr
 
 
 def test_a_level_with_a_missing_template_is_refused_at_start(tmp_path: Path) -> None:
-    settings = settings_for(db_url=f"sqlite:///{tmp_path}/db.sqlite", maildir=tmp_path / "mail", files=tmp_path / "o")
+    settings = settings_for(
+        db_url=f"sqlite:///{tmp_path}/db.sqlite", maildir=tmp_path / "mail", files=tmp_path / "o"
+    )
     env = env_for(settings)
     env["INBOXBOT_SLA__LEVELS"] = json.dumps(
-        [{"name": "reminder", "at": "12h", "recipients": ["support@1texno.kz"], "template": "no_such_template"}]
+        [
+            {
+                "name": "reminder",
+                "at": "12h",
+                "recipients": ["support@1texno.kz"],
+                "template": "no_such_template",
+            }
+        ]
     )
     result = inboxbot("run-once", env=env)
     assert result.returncode == 2

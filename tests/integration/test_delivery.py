@@ -134,3 +134,18 @@ def test_starttls_and_auth_with_a_verified_certificate(
     queue_two_acks(app, tmp_path / "mail")
     assert app.worker.deliver().sent == 2
     assert all(m.tls and m.auth_login == "bot" for m in server.messages)
+
+
+def test_a_long_outage_gives_no_mail_up(
+    make_smtp_server: Callable[..., SmtpServer], db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
+) -> None:
+    server = make_smtp_server()
+    app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=server, outbox={"max_attempts": 2})
+    queue_two_acks(app, tmp_path / "mail")
+    server.stop()
+    for _ in range(5):  # more unreachable rounds than attempts allowed: none of them counts
+        assert app.worker.deliver().unavailable
+        clock.advance(hours=2)
+    assert [(m.status, m.attempts) for m in outbox(app)] == [("pending", 0), ("pending", 0)]
+    server.start()
+    assert app.worker.deliver().sent == 2

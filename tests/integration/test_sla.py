@@ -35,8 +35,11 @@ def test_levels_fire_by_age_exactly_once(
     imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory, clock: Clock
 ) -> None:
     for age in (11, 13, 21, 25):
-        append(imap_account, make_mail(f"{QUESTION_EN} ({age})", sender=f"c{age}@example.com"),
-               internaldate=hours_ago(age, clock.now))
+        append(
+            imap_account,
+            make_mail(f"{QUESTION_EN} ({age})", sender=f"c{age}@example.com"),
+            internaldate=hours_ago(age, clock.now),
+        )
     app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
 
     app.worker.run_once()
@@ -67,8 +70,14 @@ def test_a_ticket_resolved_before_a_level_falls_due_never_fires_it(
     app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
     app.worker.run_once()
     [ticket] = tickets(app)
-    resolve_ticket(app.store, ticket.number, note="answered by phone", actor="staff:test", clock=clock,
-                   lifecycle=app.lifecycle)
+    resolve_ticket(
+        app.store,
+        ticket.number,
+        note="answered by phone",
+        actor="staff:test",
+        clock=clock,
+        lifecycle=app.lifecycle,
+    )
     clock.advance(hours=30)
 
     app.worker.run_once()
@@ -91,14 +100,18 @@ def test_waiting_on_the_client_pauses_the_clock_and_moves_the_deadline(
     with app.store.transaction() as tx:
         row = tx.ticket(ticket.id or 0)
         assert row is not None
-        app.lifecycle.transition(tx, row, TicketStatus.WAITING, now=clock(), actor="staff:test", why="asked for IIN")
+        app.lifecycle.transition(
+            tx, row, TicketStatus.WAITING, now=clock(), actor="staff:test", why="asked for IIN"
+        )
     clock.advance(hours=5)
     app.worker.run_once()  # 15 h since receipt, but the clock stood still for 5 h: no reminder yet
     assert escalations(smtp_server) == {}
     with app.store.transaction() as tx:
         row = tx.ticket(ticket.id or 0)
         assert row is not None
-        app.lifecycle.transition(tx, row, TicketStatus.OPEN, now=clock(), actor="client", why="client answered")
+        app.lifecycle.transition(
+            tx, row, TicketStatus.OPEN, now=clock(), actor="client", why="client answered"
+        )
 
     [ticket] = tickets(app)
     assert (ticket.paused_seconds, ticket.due_at) == (5 * 3600, due + timedelta(hours=5))
@@ -118,13 +131,21 @@ def test_unsubscribe_fulfilled_at_once_counts_as_met(
 
     app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server)
     (tmp_path / "mail" / "new").mkdir(parents=True)
-    (tmp_path / "mail" / "new" / "1").write_bytes(make_mail("Отпишите меня от рассылки.", sender="a@example.kz"))
+    (tmp_path / "mail" / "new" / "1").write_bytes(
+        make_mail("Отпишите меня от рассылки.", sender="a@example.kz")
+    )
     app.worker.run_once()
     clock.advance(hours=30)
     app.worker.run_once()
 
-    report = sla_report(app.store, app.lifecycle.policy, now=clock(), since=clock() - timedelta(days=2),
-                        until=clock(), at_risk=timedelta(hours=4))
+    report = sla_report(
+        app.store,
+        app.lifecycle.policy,
+        now=clock(),
+        since=clock() - timedelta(days=2),
+        until=clock(),
+        at_risk=timedelta(hours=4),
+    )
     assert escalations(smtp_server) == {}
     assert report["categories"]["unsubscribe"]["resolved_within_sla"] == 1
     assert report["categories"]["unsubscribe"]["breached"] == 0
@@ -162,7 +183,9 @@ def test_two_workers_sweeping_at_once_on_postgresql_send_each_escalation_once(
         assert errors == []
         with first.store.transaction() as tx:
             fired = Counter(tx.session.scalars(select(SlaEscalation.level)))
-            staff_mail = Counter(tx.session.scalars(select(OutboxMail.kind).where(OutboxMail.kind.startswith("sla_"))))  # type: ignore[attr-defined]
+            staff_mail = Counter(
+                tx.session.scalars(select(OutboxMail.kind).where(OutboxMail.kind.startswith("sla_")))
+            )  # type: ignore[attr-defined]
         assert fired == {"reminder": 60, "escalation": 60, "breach": 60}
         assert staff_mail == {"sla_reminder": 60, "sla_escalation": 60, "sla_breach": 60}
         first.store.dispose()

@@ -282,7 +282,6 @@ def test_flagged_request_waits_for_a_person_then_is_fulfilled(
         automation=app.unsubscribe,
         lifecycle=app.lifecycle,
         actor="staff:test",
-
         clock=app.clock,
         intents=[Intent.UNSUBSCRIBE],
     )

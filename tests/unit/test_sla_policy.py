@@ -25,7 +25,12 @@ POLICY = SlaPolicy(
 
 @pytest.mark.parametrize(
     ("age_hours", "due"),
-    [(11, []), (13, ["reminder"]), (21, ["reminder", "escalation"]), (25, ["reminder", "escalation", "breach"])],
+    [
+        (11, []),
+        (13, ["reminder"]),
+        (21, ["reminder", "escalation"]),
+        (25, ["reminder", "escalation", "breach"]),
+    ],
 )
 def test_every_level_due_by_now_fires_in_order(age_hours: float, due: list[str]) -> None:
     now = START + timedelta(hours=age_hours)
@@ -52,11 +57,18 @@ def test_absolute_offsets_that_fall_after_a_shorter_deadline_are_refused() -> No
 
 def test_share_offsets_scale_with_each_categorys_deadline() -> None:
     policy = SlaPolicy(
-        timedelta(hours=24), (level("reminder", "50%"), level("breach", "100%", breach=True)),
+        timedelta(hours=24),
+        (level("reminder", "50%"), level("breach", "100%", breach=True)),
         {"unsubscribe": timedelta(hours=4)},
     )
-    assert [at - START for _, at in policy.schedule("unsubscribe", START)] == [timedelta(hours=2), timedelta(hours=4)]
-    assert [at - START for _, at in policy.schedule("other", START)] == [timedelta(hours=12), timedelta(hours=24)]
+    assert [at - START for _, at in policy.schedule("unsubscribe", START)] == [
+        timedelta(hours=2),
+        timedelta(hours=4),
+    ]
+    assert [at - START for _, at in policy.schedule("other", START)] == [
+        timedelta(hours=12),
+        timedelta(hours=24),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -81,9 +93,12 @@ def test_offsets_must_be_readable(text: str) -> None:
 
 def test_configuration_refuses_a_level_after_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(
-        "INBOXBOT_SLA__LEVELS", '[{"name": "late", "at": "30h", "recipients": ["boss@1texno.kz"], "template": "sla_breach"}]'
+        "INBOXBOT_SLA__LEVELS",
+        '[{"name": "late", "at": "30h", "recipients": ["boss@1texno.kz"], "template": "sla_breach"}]',
     )
-    with pytest.raises(ConfigError, match=r"sla \(INBOXBOT_SLA\): Value error, level 'late' at 30h falls after"):
+    with pytest.raises(
+        ConfigError, match=r"sla \(INBOXBOT_SLA\): Value error, level 'late' at 30h falls after"
+    ):
         load_settings(None)
 
 
@@ -91,7 +106,7 @@ def test_configuration_refuses_an_empty_recipient_list(monkeypatch: pytest.Monke
     monkeypatch.setenv(
         "INBOXBOT_SLA__LEVELS", '[{"name": "r", "at": "12h", "recipients": [], "template": "sla_reminder"}]'
     )
-    with pytest.raises(ConfigError, match="sla.levels.0.recipients"):
+    with pytest.raises(ConfigError, match=r"sla\.levels\.0\.recipients"):
         load_settings(None)
 
 

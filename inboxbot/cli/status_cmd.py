@@ -1,0 +1,68 @@
+"""``inboxbot status [--json]``: last poll, mailbox backlog, outbox queue, open and overdue tickets."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from inboxbot.adapters.db.schema import require_current
+from inboxbot.cli.context import CliState, application, pass_state
+from inboxbot.service.status import HEARTBEATS, collect_status
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Stable JSON for monitoring instead of text.")
+@pass_state
+def status_command(state: CliState, as_json: bool) -> None:
+    """Is the worker keeping up? Last poll, mail waiting, outbox queue, open and overdue tickets."""
+    with application(state) as app:
+        require_current(app.store.engine)
+        status = collect_status(app.store, app.worker.open_source, now=app.clock())
+    if as_json:
+        click.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(render(status, ZoneInfo(app.settings.tickets.timezone))))
+
+
+def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    mailbox, outbox, tickets = status["mailbox"], status["outbox"], status["tickets"]
+    if mailbox["waiting"] is None:
+        waiting = f"UNREACHABLE: {mailbox['error']}"
+    else:
+        waiting = f"{mailbox['waiting']} mail(s) waiting in {mailbox['source']}"
+    queue = f"{outbox['pending']} pending, {outbox['failed']} failed"
+    if outbox["oldest_pending_at"] is not None:
+        queue += f" (oldest pending since {_when(outbox['oldest_pending_at'], zone)}"
+        queue += f", {_ago(outbox['oldest_pending_age_seconds'])})"
+    beats = ", ".join(f"{name} {_beat(status['heartbeats'][name], zone)}" for name in HEARTBEATS[1:])
+    return [
+        f"last poll: {_beat(status['heartbeats']['poll'], zone)}",
+        f"mailbox:   {waiting}",
+        f"outbox:    {queue}",
+        f"tickets:   {tickets['open']} open, {tickets['overdue']} overdue",
+        f"sweeps:    {beats}",
+    ]
+
+
+def _beat(beat: dict[str, Any] | None, zone: ZoneInfo) -> str:
+    if beat is None:
+        return "never"
+    return f"{_when(beat['at'], zone)} ({_ago(beat['age_seconds'])})"
+
+
+def _when(iso: str, zone: ZoneInfo) -> str:
+    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h ago"
+    return f"{seconds / 86400:.1f} days ago"
