@@ -137,7 +137,11 @@ def test_starttls_and_auth_with_a_verified_certificate(
 
 
 def test_a_long_outage_gives_no_mail_up(
-    make_smtp_server: Callable[..., SmtpServer], db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
+    make_smtp_server: Callable[..., SmtpServer],
+    db_url: str,
+    tmp_path: Path,
+    make_app: AppFactory,
+    clock: Clock,
 ) -> None:
     server = make_smtp_server()
     app = make_app(db_url=db_url, maildir=tmp_path / "mail", smtp_server=server, outbox={"max_attempts": 2})

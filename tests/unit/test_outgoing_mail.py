@@ -69,8 +69,9 @@ def test_a_missing_variable_fails_instead_of_sending_a_broken_mail(tmp_path: Pat
 
 
 def test_every_shipped_template_renders_in_every_language() -> None:
-    for kind in sorted(p.name for p in DEFAULT_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")):
-
+    for kind in sorted(
+        p.name for p in DEFAULT_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")
+    ):
         for language in ("ru", "kk", "en"):
             assert Templates().render(kind, language, CONTEXT).language == language
 
