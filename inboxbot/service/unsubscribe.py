@@ -63,13 +63,7 @@ class UnsubscribeAutomation:
             mail, self.own_addresses, changes_data=Intent.DATA_CHANGE in verdict.intents
         )
         if targets.sender:
-            self.start(
-                tx,
-                ticket,
-                ticket.sender,
-                in_reply_to=mail.message_id,
-                may_notify=self.reply_guard.refusal(tx, mail, verdict, self.clock()) is None,
-            )
+            self._start_for_sender(tx, ticket, mail, verdict)
         for address in targets.others:
             self._ask_owner(tx, ticket, address)
         if targets.others and not targets.sender:  # nothing to do until an owner answers
@@ -92,13 +86,12 @@ class UnsubscribeAutomation:
             and not verdict.needs_review
             and mail.from_address == ticket.sender
         ):
-            self.start(
-                tx,
-                ticket,
-                ticket.sender,
-                in_reply_to=mail.message_id,
-                may_notify=self.reply_guard.refusal(tx, mail, verdict, self.clock()) is None,
-            )
+            self._start_for_sender(tx, ticket, mail, verdict)
+
+    def _start_for_sender(self, tx: Tx, ticket: Ticket, mail: ParsedMail, verdict: Classification) -> None:
+        """The sender's own request: confirmed by mail unless the reply rules forbid writing to them."""
+        may_notify = self.reply_guard.refusal(tx, mail, verdict, self.clock()) is None
+        self.start(tx, ticket, ticket.sender, in_reply_to=mail.message_id, may_notify=may_notify)
 
     def start(
         self, tx: Tx, ticket: Ticket, address: str, *, in_reply_to: str | None, may_notify: bool = True
