@@ -67,7 +67,7 @@ bench: system-deps $(STAMP)
 	$(PY) -m bench.classify_bench
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.sla_bench
-
+	$(PY) -m bench.backlog_bench
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
