@@ -68,6 +68,7 @@ bench: system-deps $(STAMP)
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.sla_bench
 	$(PY) -m bench.backlog_bench
+	$(PY) -m bench.idle_bench
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
