@@ -9,8 +9,8 @@ network, deterministic. The pipeline (see docs/classifier.md):
    the parser) and the subject, unless it is a "Re:"/"Fwd:" of an earlier mail, are split into
    sentences; each word is read through :mod:`.vocabulary` (lexicons, transliteration, morphology,
    typo matching), then negation scope, requests and object binding are worked out.
-3. :mod:`.unsubscribe`, :mod:`.personal_data`, :mod:`.consent` — rule families, each a predicate x an
-   object.
+3. :mod:`.unsubscribe`, :mod:`.personal_data`, :mod:`.data_access`, :mod:`.consent` — rule families,
+   each a predicate x an object.
 4. :mod:`.verdict` — conflicts, confidence, needs_review, evidence.
 """
 
@@ -25,16 +25,10 @@ from inboxbot.core.mail import ParsedMail
 from .automated import automated_evidence
 from .concepts import C
 from .consent import consent_findings
+from .data_access import ACCESS_TRIGGERS, access_findings
 from .findings import STRONG, Finding
-from .language import pick
-from .personal_data import (
-    ACCESS_TRIGGERS,
-    CHANGE_TRIGGERS,
-    DELETION_TRIGGERS,
-    access_findings,
-    change_findings,
-    deletion_findings,
-)
+from .language import BLOCK_VOTES, bilingual_first, pick
+from .personal_data import CHANGE_TRIGGERS, DELETION_TRIGGERS, change_findings, deletion_findings
 from .sentences import Sentence, analyse
 from .tokens import sentences as split_sentences
 from .unsubscribe import TRIGGERS as UNSUB_TRIGGERS
@@ -75,31 +69,43 @@ class Classifier:
         return result
 
     def _language(self, mail: ParsedMail, sentences: list[Sentence] | None) -> tuple[str, bool]:
-        """The language of the new text; of the subject when the text says too little."""
+        """The language of the new text (of its first block when it is written twice, in two
+        languages); of the subject when the text says too little."""
         subject = mail.subject or ""
+        blocks: list[tuple[int, list[float]]] = []
         if sentences is None:
-            body = self._votes(_own_text(mail))
+            blocks = [(raw.paragraph, self._votes(raw.words)) for raw in split_sentences(_own_text(mail))]
+            body = [sum(v[0] for _, v in blocks), sum(v[1] for _, v in blocks), sum(v[2] for _, v in blocks)]
         else:
-            body = [0.0, 0.0, 0.0]
+            ru = kk = en = 0.0
             for s in sentences:
                 if s.where == "body":
                     votes = s.votes
-                    body = [body[0] + votes[0], body[1] + votes[1], body[2] + votes[2]]
+                    ru, kk, en = ru + votes[0], kk + votes[1], en + votes[2]
+            body = [ru, kk, en]
+        if (body[0] >= BLOCK_VOTES) + (body[1] >= BLOCK_VOTES) + (body[2] >= BLOCK_VOTES) > 1:
+            if sentences is not None:
+                blocks = [(s.paragraph, s.votes) for s in sentences if s.where == "body"]
+            first = bilingual_first(blocks)
+            if first is not None:
+                return first, True
         totals = body
         if sum(totals) < _MIN_LANGUAGE_VOTES and subject:
-            totals = [a + b for a, b in zip(body, self._votes(_REPLY_SUBJECT.sub("", subject)), strict=True)]
+            extra = [0.0, 0.0, 0.0]
+            for raw in split_sentences(_REPLY_SUBJECT.sub("", subject)):
+                extra = [a + b for a, b in zip(extra, self._votes(raw.words), strict=True)]
+            totals = [a + b for a, b in zip(body, extra, strict=True)]
         language, share = pick(totals)
         return language, sum(totals) > 0 and share > 0
 
-    def _votes(self, text: str) -> list[float]:
+    def _votes(self, words: tuple[str, ...]) -> list[float]:
         totals = [0.0, 0.0, 0.0]
         lookup = self.vocabulary.lexeme
-        for raw in split_sentences(text):
-            for word in raw.words:
-                votes = lookup(word).votes
-                totals[0] += votes[0]
-                totals[1] += votes[1]
-                totals[2] += votes[2]
+        for word in words:
+            votes = lookup(word).votes
+            totals[0] += votes[0]
+            totals[1] += votes[1]
+            totals[2] += votes[2]
         return totals
 
     def sentences(self, mail: ParsedMail) -> list[Sentence]:
@@ -130,14 +136,14 @@ def _findings(sentences: list[Sentence]) -> list[Finding]:
         if present.isdisjoint(_TRIGGERS):
             continue
         if not present.isdisjoint(UNSUB_TRIGGERS):
-            found.extend(unsubscribe_findings(sentence))
+            found.extend(unsubscribe_findings(sentence, sentences))
         if not present.isdisjoint(CHANGE_TRIGGERS):
             found.extend(change_findings(sentence, sentences))
         if not present.isdisjoint(DELETION_TRIGGERS):
             found.extend(deletion_findings(sentence, sentences))
         if C.CONSENT in present:
             found.extend(consent_findings(sentence))
-        if not present.isdisjoint(ACCESS_TRIGGERS):
+        if not present.isdisjoint(ACCESS_TRIGGERS) or (C.SEND in present and C.DATA in present):
             found.extend(access_findings(sentence, sentences))
     return found
 

@@ -27,7 +27,7 @@ _WISHES = frozenset({C.WANT, C.NEED})
 _VERBS = PREDICATES - MODALS - {C.CAN}
 _OBJECTS = frozenset(
     {C.ACCOUNT, C.DATA, C.PRONOUN, C.PHONE, C.NAME, C.ADDRESS, C.EMAIL, C.BIRTH, C.REQUISITES, C.LANGUAGE,
-     C.CONTACT, C.PASSPORT, C.NUMBER, C.BASE, C.LIST, C.SUBSCRIPTION, C.MAIL, C.ME, C.SMS}
+     C.CONTACT, C.PASSPORT, C.POSITION, C.NUMBER, C.BASE, C.LIST, C.SUBSCRIPTION, C.MAIL, C.ME, C.SMS}
 )  # fmt: skip
 # Report markers: a word, or a word after a given one ("с просьбой", "asking me"). Matched on the text,
 # so a sentence without any is not looked at (translit spellings listed too).

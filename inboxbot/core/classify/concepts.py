@@ -61,6 +61,7 @@ class C:
     LANGUAGE: Final = "language"
     CONTACT: Final = "contact"
     PASSPORT: Final = "passport"
+    POSITION: Final = "position"  # должность, job title, лауазым
     ACCOUNT: Final = "account"  # аккаунт, личный кабинет, profile
     BASE: Final = "base"  # база, database, records, systems, CRM, карточка клиента
     CONSENT: Final = "consent"
@@ -72,6 +73,8 @@ class C:
     METRIC: Final = "metric"  # rate, процент, пайыз: "unsubscribe rates" is a figure, not a request
     TOOL: Final = "tool"  # page, button, feature, страница, кнопка: "an opt-out page" names a thing
     CARD: Final = "card"  # a payment card: its details are no profile data we hold
+    RECORDING: Final = "recording"  # запись, recording, жазба: of a call, it is the caller's data
+    CALL: Final = "call"  # звонок, разговор, call, қоңырау
     # question words
     WHAT: Final = "what"
     WHOM: Final = "whom"
@@ -104,6 +107,12 @@ class C:
     SKIP: Final = "skip"  # particles and pronouns that negation passes over
     FROM: Final = "from"  # из, от, from, off
     OFF: Final = "off"  # "take me off", "get off"
+    ACCIDENT: Final = "accident"  # случайно, по ошибке, by mistake, абайсызда: an act not meant
+    ATTACH: Final = "attach"  # прикладываю, во вложении, attached, тіркедім: a copy the sender gives
+    OBTAIN: Final = "obtain"  # взяли, нашли: "где вы взяли мой номер?"
+    ALL: Final = "all"  # всё, all, бәрі: a pronoun when nothing follows it in its clause
+    CREDENTIALS: Final = "credentials"  # пароль, данные для входа, login: no personal data we hold
+    WORKS: Final = "works"  # работать, work, жұмыс: "почта перестанет работать" stops no mailing
 
 
 PREDICATES: frozenset[Concept] = frozenset(
@@ -115,7 +124,18 @@ PREDICATES: frozenset[Concept] = frozenset(
 )  # fmt: skip
 MODALS: frozenset[Concept] = frozenset({C.WANT, C.NEED, C.INTEND})
 DATA_ITEMS: frozenset[Concept] = frozenset(
-    {C.PHONE, C.NAME, C.ADDRESS, C.EMAIL, C.BIRTH, C.REQUISITES, C.LANGUAGE, C.CONTACT, C.PASSPORT}
+    {
+        C.PHONE,
+        C.NAME,
+        C.ADDRESS,
+        C.EMAIL,
+        C.BIRTH,
+        C.REQUISITES,
+        C.LANGUAGE,
+        C.CONTACT,
+        C.PASSPORT,
+        C.POSITION,
+    }
 )
 
 
@@ -134,6 +154,7 @@ class F:
     POSSESSIVE: Final = 256  # Kazakh нөмірім, деректерімді: "my ..."
     ABLATIVE: Final = 512  # Kazakh таратылымнан: "from ..."
     INDEFINITE: Final = 1024  # откуда-то, какие-то: not a question word
+    LOCATIVE: Final = 2048  # Kazakh кабинетте, базада: "in ...", a place, not an object
 
 
 def words(text: str) -> list[str]:

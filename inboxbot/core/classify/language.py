@@ -5,11 +5,14 @@ quotes Kazakh names. Kazakh function words and suffix chains (-ңыз, -лары
 script; Russian function words and endings vote ru; English words vote en. Latin words that are not
 English are read as transliteration: "otpishite menya" votes ru, "shygaryp tastanyzdarshy" votes kk.
 Greetings and thanks weigh little, so "Добрый день, please remove me ... Спасибо!" comes out en.
+A text written twice, a paragraph in one language and then the same in another (bilingual
+auto-replies), takes the language of its first block.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .concepts import C, Concept, words
@@ -71,6 +74,9 @@ _RU_ENDING = re.compile(
 )
 _LOW = 0.3  # weight of greetings, thanks and "please"
 _POLITE = frozenset({C.GREETING, C.PLEASE})
+_BLOCK_MIN = 4.0  # votes a paragraph needs to count as written in a language (not "Добрый день!")
+_BLOCK_SHARE = 0.7
+BLOCK_VOTES = _BLOCK_MIN * _BLOCK_SHARE  # below this in every language but one, a text is not bilingual
 
 
 def word_votes(
@@ -120,6 +126,37 @@ def tally(lexemes: list[Lexeme]) -> list[float]:
         kk += votes[1]
         en += votes[2]
     return [ru, kk, en]
+
+
+def bilingual_first(blocks: Sequence[tuple[int, Sequence[float]]]) -> str | None:
+    """The language of the first block of a text written twice, in two languages ("Бұл автоматты
+    жауап. ...\n\nЭто автоматический ответ. ..."): when two paragraphs that each say enough are in
+    different languages, the first one's language is the mail's. ``blocks`` are (paragraph, votes)
+    of each sentence in order. None when the text is not so."""
+    first: str | None = None
+    current = -1
+    ru = kk = en = 0.0
+    for paragraph, votes in (*blocks, (-2, (0.0, 0.0, 0.0))):
+        if paragraph != current:
+            lang = _block_language(ru, kk, en)
+            if lang is not None:
+                if first is None:
+                    first = lang
+                elif lang != first:
+                    return first
+            current, ru, kk, en = paragraph, 0.0, 0.0, 0.0
+        ru, kk, en = ru + votes[0], kk + votes[1], en + votes[2]
+    return None
+
+
+def _block_language(ru: float, kk: float, en: float) -> str | None:
+    total = ru + kk + en
+    if total < _BLOCK_MIN:
+        return None
+    best = max(ru, kk, en)
+    if best < _BLOCK_SHARE * total:
+        return None
+    return "ru" if best == ru else ("kk" if best == kk else "en")
 
 
 def pick(totals: list[float], default: str = "ru") -> tuple[str, float]:

@@ -34,7 +34,7 @@ FAMILIES: dict[Concept, str] = {
     C.KNOW: "know knowing",
     C.USE: "use using used uses usage",
     C.PROCESS: "process*",
-    C.WANT: "want* wish* like prefer appreciate",
+    C.WANT: "want* wish* like prefer* rather appreciate",
     C.NEED: "need needs",
     C.CAN: "can can't cannot could couldn't able unable would possible",
     C.INTEND: "ask asking asked intend* intention* plan planning planned going mean meant looking trying",
@@ -59,7 +59,7 @@ FAMILIES: dict[Concept, str] = {
     C.ACCOUNT: "account* profile* username",
     C.BASE: "database* records record system systems crm files",
     C.CONSENT: "consent* permission*",
-    C.COPY: "copy copies export* list",
+    C.COPY: "copy copies export* download downloads list",
     C.ACCESS: "access",
     C.ORDER: "order* invoice* contract* ticket* case",
     C.WHAT: "what which",
@@ -80,11 +80,14 @@ FAMILIES: dict[Concept, str] = {
     C.OUR: "our ours",
     C.THIRD_OWNER: "customers' clients' patients patients' employees' users'",
     C.AUDIENCE: "customers clients subscribers users audience buyers shoppers people",
-    C.METRIC: "rate rates percentage percent ratio statistics stats metrics reduc* lower* decreas* minimi*",
+    C.METRIC: "rate rates percentage percent ratio statistics stats metrics reduc* lower* decreas* minimi* "
+    "fewer",
     C.TOOL: "page pages button buttons feature features functionality option options api webhook webhooks "
     "widget plugin event events mechanism link links form forms",
     C.CARD: "card cards",
-    C.PRONOUN: "it them this everything",
+    C.RECORDING: "recording recordings",
+    C.CALL: "call calls conversation conversations",
+    C.PRONOUN: "it them this everything both",
     C.PLEASE: "please pls plz kindly requesting demand tell inform explain show",
     C.REQUEST_NOUN: "request requests",
     C.RIGHT: "right",
@@ -97,6 +100,12 @@ FAMILIES: dict[Concept, str] = {
     "us so any immediately now right away kindly then finally lastly next afterwards",
     C.FROM: "from off",
     C.OFF: "off out",
+    C.ACCIDENT: "accidentally mistakenly inadvertently unintentionally",
+    C.ALL: "all",
+    C.CREDENTIALS: "login logins password passwords credentials",
+    C.WORKS: "working functioning",
+    C.ATTACH: "attach* enclos*",
+    C.OBTAIN: "find found gave given",
 }
 
 # Frequent English words that carry no concept: a Latin word found here is English, and is never

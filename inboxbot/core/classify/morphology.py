@@ -1,10 +1,11 @@
 """What a word's ending says: imperative, infinitive, past, "you did", reflexive state, and for Kazakh
-the suffix chain after the root (negation inside the verb, desire, converb, "my", "from").
+the suffix chain after the root (negation inside the verb, desire, converb, "my", "from", "in").
 
 All functions read Latin skeletons (see :mod:`.script`), so transliterated words get the same
 analysis as Cyrillic ones. They are heuristics over endings, not a full morphology: they only need to
-tell a request ("отпишите", "шығарыңыз") from a refusal ("не отписывайте", "шығармаңыз"), a complaint
-("так и не поменяли", "өзгертпедіңіз") and a statement ("я не подписывался", "реквизиты не изменились").
+tell a request ("отпишите", "шығарыңыз", the polite conditional "жіберсеңіздер жақсы болар еді") from a
+refusal ("не отписывайте", "шығармаңыз"), a complaint ("так и не поменяли", "өзгертпедіңіз") and a
+statement ("я не подписывался", "реквизиты не изменились").
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _KK_DESIRE = re.compile(r"^(y|i|a|e)?(g|k)(y|i)(m|sy|si|myz|miz)")
 _KK_CONVERB = re.compile(r"^((y|i)?p|a|e|i|ya)$")
 _KK_POSSESSIVE = re.compile(r"(y|i)?m(d(y|i)|t(y|i)|n(y|i)n|g(a|e)|d(a|e)|nan|nen|dan|den|men|mnan|mnen)?$")
 _KK_ABLATIVE = ("nan", "nen", "dan", "den", "tan", "ten")
+_KK_LOCATIVE = ("da", "de", "ta", "te")
+# "-саңыз/-сеңіздер": "if you would ...", the polite request of "жіберсеңіздер жақсы болар еді"
+_KK_CONDITIONAL_YOU = re.compile(r"^s(a|e)n(yz|iz|dar|der)")
 
 
 # Russian endings (skeleton letters), most specific first, and the form each announces.
@@ -56,6 +60,8 @@ def kazakh_form(rest: str, verb: bool) -> int:
             form |= F.POSSESSIVE
         if rest.endswith(_KK_ABLATIVE):
             form |= F.ABLATIVE
+        elif rest.endswith(_KK_LOCATIVE):
+            form |= F.LOCATIVE
         return form
     if rest[:2] in _KK_NEG:
         form |= F.NEG_INSIDE
@@ -64,7 +70,7 @@ def kazakh_form(rest: str, verb: bool) -> int:
         form |= F.PAST | F.PAST_YOU
     elif _KK_PAST.match(rest):
         form |= F.PAST
-    elif _KK_IMPERATIVE.match(rest) or rest in ("", "shy", "shi"):
+    elif _KK_IMPERATIVE.match(rest) or rest in ("", "shy", "shi") or _KK_CONDITIONAL_YOU.match(rest):
         form |= F.IMPERATIVE
     elif _KK_DESIRE.match(rest):
         form |= F.DESIRE

@@ -6,8 +6,9 @@ and the postposed жоқ/емес) applies to the next content word, passing ove
 complement, the next predicate of its clause ("не хочу получать", "I did not ask to delete", "no
 intention of deleting"), or, when none follows, the infinitive before it ("Удалять ничего не надо",
 "Отписываться не собираюсь") — in Kazakh always the verb before it ("шыққым келмейді", "өшірудің қажеті
-жоқ"); "can't"/"не могу" absorbs it ("не могу отписаться" still asks to unsubscribe). Its meaning
-depends on the verb form:
+жоқ"); "can't"/"не могу" absorbs it ("не могу отписаться" still asks to unsubscribe). A wish right
+before the negator is what it denies: "I'd rather not receive", "предпочёл бы не получать" = "I don't
+want to receive". Its meaning depends on the verb form:
 
 - ``prohibit``: a negated request — "не отписывайте", "don't unsubscribe me", "шығармаңыздар";
 - ``complaint``: what you did not do — "так и не поменяли", "you still haven't removed me",
@@ -67,7 +68,12 @@ def mark(words: list[Word | None], texts: tuple[str, ...], lang: str, breaks: fr
         if word is None:
             continue
         if C.NEG in word.concepts and _is_negator(word, texts, i):
-            target = _negate_forward(words, texts, i, lang, breaks)
+            before = words[i - 1] if i else None
+            target = None
+            if before is not None and C.WANT in before.concepts:  # "I'd rather not receive"
+                target = _wish_before(words, i)
+            if target is None:
+                target = _negate_forward(words, texts, i, lang, breaks)
             if target is not None:
                 _pass_on(words, texts, target, lang, breaks)
         elif C.POSTNEG in word.concepts:
@@ -78,6 +84,16 @@ def mark(words: list[Word | None], texts: tuple[str, ...], lang: str, breaks: fr
             word.negated = True
             word.neg_kind = _inside_kind(word)
             _pass_on(words, texts, i, lang, breaks)
+
+
+def _wish_before(words: list[Word | None], i: int) -> int | None:
+    """A wish right before the negator is what it denies: "I'd rather not X" = "I don't want to X"."""
+    wish = words[i - 1] if i else None
+    if wish is None or C.WANT not in wish.concepts or wish.negated:
+        return None
+    wish.negated = True
+    wish.neg_kind = STATEMENT
+    return i - 1
 
 
 def _is_negator(word: Word, texts: tuple[str, ...], i: int) -> bool:

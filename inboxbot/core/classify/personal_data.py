@@ -1,20 +1,25 @@
-"""The personal-data families: change, deletion and access, each a predicate x a personal-data object.
+"""The personal-data families: change and deletion, each a predicate x a personal-data object.
 
 - data_change: change/update/correct/add x a data item (phone, name, address, e-mail, requisites,
-  birth date, language, contact) or "my data"; a changed state ("у меня сменился номер", "тегім
-  өзгерді"); an error in a data item; "send it to my new address instead" (or "...to x@y.kz" after
-  "your mail keeps coming to my old address"); "write to me in Kazakh", "could I get your e-mails in
-  Kazakh?"; a bare "please fix it in your records" after a sentence naming the item. Not: adding an
-  address to the mailing list (a subscription), a payment card's details, thanks for a change done
-  ("спасибо, номер поменяли", "рахмет, нөмірім өзгертілді": see :mod:`.clauses`).
-- data_deletion: remove/erase x the sender's account, data, a data item, or "it" when a neighbouring
-  sentence names the data; refusal of processing; closing the account; "right to erasure". The
-  object must be the sender's ("my", "about me", "personal") or the verb a request: a product
-  question ("does it support deleting duplicate contacts?") deletes nothing. Withdrawn consent is
-  read by :mod:`.consent`.
-- data_access: what data / a copy / to whom was it passed / where did you get it / how is it used,
-  always about the sender's own data ("my", "about me", "personal") and never a third party's
-  ("our customers' data", "данные пациентов").
+  birth date, language, contact person, job title) or "my data"; a changed state ("у меня сменился
+  номер", "тегім өзгерді", "байланыс тұлғасы ауысты"); an error in a data item; "send it to my new
+  address instead" (or "...to x@y.kz" after "your mail keeps coming to my old address"); "write to me
+  in Kazakh", "could I get your e-mails in Kazakh?"; a bare "please fix it in your records" after a
+  sentence naming the item. Not: adding an address to the mailing list, or next to a request to
+  subscribe ("Хочу подписаться. Добавьте мою почту: ..."): a subscription; an item a neighbouring
+  sentence takes off a list ("remove my address from your newsletter"); a payment card's details;
+  thanks for a change done ("спасибо, номер поменяли", "рахмет, нөмірім өзгертілді": see
+  :mod:`.clauses`).
+- data_deletion: remove/erase x the sender's account, data, a data item, or "it"/"всё" when a
+  neighbouring sentence names the data or the sender's place holds it ("удалите всё, что хранится в
+  моём профиле"); refusal of processing; closing the account; "right to erasure". The object must be
+  the sender's ("my", "about me", "personal") or the verb a request: a product question ("does it
+  support deleting duplicate contacts?") deletes nothing, and where the act happens is no object
+  ("где в личном кабинете отключить письма?", "удалять дубликаты в вашей CRM", "жүйеде").
+  Withdrawn consent is read by :mod:`.consent`.
+
+Access (what data, a copy, to whom, where from, how used) is read by :mod:`.data_access`, with the
+helpers here: whose data a sentence speaks of, and which data items it or its neighbours name.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ _SUBSCRIBING = frozenset({C.LIST, C.SUBSCRIPTION})
 _NOT_DELETED_BY_SOURCE = frozenset({C.ACCOUNT, C.DATA, C.ME, C.PRONOUN})
 _SOURCE_SPAN = 3  # "from your database", "из вашей базы данных"
 _PAYMENT = frozenset({C.DATA, C.REQUISITES})  # "данные банковской карты", "card details"
+_MAIL_ITEMS = frozenset({C.EMAIL, C.ADDRESS})  # where mail goes
+_CONTAINERS = frozenset({C.ACCOUNT, C.BASE})  # "в личном кабинете", "in your CRM": a place, not an object
+_LOCATIVE_PREPOSITIONS = frozenset({"в", "во", "на", "in", "on", "within", "inside", "v", "vo"})
+_LOCATION_SPAN = 3
 
 
 def items(s: Sentence, concepts: set[Concept] | frozenset[Concept]) -> set[Concept]:
@@ -67,9 +76,6 @@ def mentions_data(s: Sentence) -> bool:
 
 CHANGE_TRIGGERS = frozenset({C.CHANGE, C.ADD, C.ERROR, C.SEND, C.USE, C.NEW, C.LANGUAGE})
 DELETION_TRIGGERS = frozenset({C.REMOVE, C.ERASE, C.CLOSE, C.PROCESS})
-ACCESS_TRIGGERS = frozenset(
-    {C.WHAT, C.COPY, C.TRANSFER, C.SOURCE, C.WHERE, C.HOW, C.PURPOSE, C.ACCESS, C.KNOW}
-)
 
 
 def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
@@ -79,7 +85,7 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     d = Intent.DATA_CHANGE
     for word in s.positive(C.CHANGE, C.ADD):
         objects = _changed_objects(s, word)
-        if _not_a_change(s, word, objects):
+        if _not_a_change(s, word, objects) or (C.ADD in word.concepts and _subscribing(s, objects, context)):
             continue
         if items(s, objects) or (C.DATA in objects and (own(s, True) or s.has(C.ACCOUNT, C.BASE))):
             strength = STRONG if word.directive or word.form & (F.REFLEXIVE | F.PAST) else MEDIUM
@@ -90,7 +96,7 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
                 out.append(found(d, "change_in_context", s, [word, near], MEDIUM))
     error = s.positive(C.ERROR)
     if error and items(s, frozenset(s.index)) and (own(s) or s.has(C.ACCOUNT, C.BASE)):
-        out.append(found(d, "data_error", s, [error[0], *_item_words(s)[:1]], STRONG))
+        out.append(found(d, "data_error", s, [error[0], *item_words(s)[:1]], STRONG))
     senders = [w for w in s.positive(C.SEND, C.USE) if w.directive]
     if senders and _redirected(s, context):
         out.append(found(d, "redirect_mail", s, [senders[0], *s.with_(C.INSTEAD, C.NEW, C.OLD)[:1]], STRONG))
@@ -98,7 +104,7 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
         verb = senders[0] if senders else s.positive(C.RECEIVE)[0]
         out.append(found(d, "language_preference", s, [verb, *s.with_(C.LANGUAGE)[:1]], STRONG))
     if not out and s.has(C.NEW) and _announced(s) and items(s, frozenset(s.index)) - {C.LANGUAGE}:
-        out.append(found(d, "new_value", s, [*s.with_(C.NEW)[:1], *_item_words(s)[:1]], MEDIUM))
+        out.append(found(d, "new_value", s, [*s.with_(C.NEW)[:1], *item_words(s)[:1]], MEDIUM))
     return out
 
 
@@ -127,18 +133,36 @@ def _not_a_change(s: Sentence, word: Word, objects: set[Concept]) -> bool:
     return C.ADD in word.concepts and bool(objects & _SUBSCRIBING) and not s.has(C.OLD, C.INSTEAD)
 
 
+def _subscribing(s: Sentence, objects: set[Concept], context: list[Sentence]) -> bool:
+    """ "Хочу подписаться на новости. Добавьте мою почту: ...": an address added for the mailing is
+    a subscription, when this sentence or a neighbour asks to subscribe (not to change anything)."""
+    if not objects & _MAIL_ITEMS or items(s, objects) - _MAIL_ITEMS:
+        return False
+    if s.has(C.OLD, C.INSTEAD):
+        return False
+    return any(_asks_to_subscribe(other) for other in [s, *neighbours(s, context)])
+
+
+def _asks_to_subscribe(s: Sentence) -> bool:
+    return any(not word.form & F.PAST for word in s.positive(C.SUBSCRIBE))
+
+
 def _redirected(s: Sentence, context: list[Sentence]) -> bool:
     """ "send it to my new address instead", or "...to x@y.kz" after "it comes to my old address"."""
     if s.has(C.ORDER) or not (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
         return False
     if s.has(C.INSTEAD, C.NEW) or _old_address(s):
         return True
-    return any(_old_address(other) for other in _neighbours(s, context))
+    return any(_old_address(other) for other in neighbours(s, context))
 
 
 def _old_address(s: Sentence) -> bool:
-    """ "...приходят на мой старый рабочий адрес", "my old mailbox" (not "our former colleague")."""
-    return s.has(C.OLD) and any(C.MAIL not in w.concepts for w in s.with_(C.ADDRESS, C.EMAIL))
+    """ "...приходят на мой старый рабочий адрес", "my old mailbox", "старая почта" (not "our former
+    colleague", nor old letters)."""
+    if not s.has(C.OLD):
+        return False
+    old = {w.index + 1 for w in s.with_(C.OLD)}
+    return any(C.MAIL not in w.concepts or w.index in old for w in s.with_(C.ADDRESS, C.EMAIL))
 
 
 def _asks_to_receive(s: Sentence) -> bool:
@@ -174,7 +198,7 @@ def deletion_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
 def _deletes_data(s: Sentence, word: Word, context: list[Sentence]) -> bool:
     if s.has(C.OLD) and (s.has(C.NEW) or s.values):
         return False  # "новый номер ..., старый удалите": a replacement, not an erasure
-    objects, source = _objects_and_source(s, word)
+    objects, source, place = _objects_and_source(s, word)
     listy = bool((objects | source) & _LIST_LIKE)
     objects |= source - _NOT_DELETED_BY_SOURCE  # "удалите меня из базы"; not "счёт из личного кабинета"
     found_items = items(s, objects) - _WEAK_ITEMS
@@ -185,25 +209,48 @@ def _deletes_data(s: Sentence, word: Word, context: list[Sentence]) -> bool:
         return True
     if erase and (found_items or objects & {C.PRONOUN, C.ME, C.EMAIL, C.ADDRESS} or not objects):
         return True
-    if C.PRONOUN in objects and not listy and (mentions_data(s) or _data_nearby(s, context)):
-        return True  # "Сначала пришлите, какие данные у вас есть. Потом удалите их."
+    if C.PRONOUN in objects and not listy and _pronoun_is_data(s, place, context):
+        return True
     return bool(found_items) and not listy and own(s)
 
 
-def _objects_and_source(s: Sentence, head: Word) -> tuple[set[Concept], set[Concept]]:
-    """What ``head`` removes, and where from ("из кабинета", "from your database", "тапсырысымнан")."""
+def _pronoun_is_data(s: Sentence, place: set[Concept], context: list[Sentence]) -> bool:
+    """ "Сначала пришлите, какие данные у вас есть. Потом удалите их.", "удалите всё, что хранится в
+    моём профиле": the pronoun stands for data named here or next door, or kept in the sender's place."""
+    if own(s) and (place or (s.has(C.HOLD) and s.has(*_CONTAINERS))):
+        return True
+    return mentions_data(s) or data_nearby(s, context)
+
+
+def _objects_and_source(s: Sentence, head: Word) -> tuple[set[Concept], set[Concept], set[Concept]]:
+    """What ``head`` removes, where from ("из кабинета", "from your database", "тапсырысымнан"), and
+    where it happens ("в личном кабинете", "in your CRM", "жүйеде"): a place is no object."""
     objects: set[Concept] = set()
     source: set[Concept] = set()
-    if C.FROM not in s.index and s.lang != "kk":
-        return s.objects_of(head), source
+    place: set[Concept] = set()
+    sources = C.FROM in s.index or s.lang == "kk"
     for word in s.words:
         if word is None or word.head != head.index:
             continue
-        if word.form & F.ABLATIVE or _after_from(s, word.index):
+        if sources and (word.form & F.ABLATIVE or _after_from(s, word.index)):
             source |= word.concepts
+        elif word.concepts & _CONTAINERS and _located(s, word):
+            place |= word.concepts
         else:
             objects |= word.concepts
-    return objects, source
+    return objects, source, place
+
+
+def _located(s: Sentence, word: Word) -> bool:
+    if word.form & F.LOCATIVE:
+        return True
+    for j in range(word.index - 1, max(-1, word.index - 1 - _LOCATION_SPAN), -1):
+        if s.texts[j] in _LOCATIVE_PREPOSITIONS:
+            return True
+        other = s.words[j]
+        if other is not None and other.concepts & PREDICATES:
+            return False
+    return False
 
 
 def _after_from(s: Sentence, i: int) -> bool:
@@ -216,63 +263,33 @@ def _after_from(s: Sentence, i: int) -> bool:
     return False
 
 
-def access_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
-    out: list[Finding] = []
-    if s.index.keys().isdisjoint(ACCESS_TRIGGERS):
-        return out
-    a = Intent.DATA_ACCESS
-    mine = own(s) and (s.has(C.DATA, C.NUMBER, *DATA_ITEMS) or s.has(C.ABOUT_ME))
-    about = s.has(C.ABOUT_ME)
-    asks = s.question or s.has(C.PLEASE, C.WANT, C.KNOW) or any(w.directive for w in s.positive(C.SEND))
-    held = s.has(C.HOLD, C.KNOW, C.PROCESS, C.USE, C.TRANSFER, C.ABOUT_ME)
-    if s.has(C.WHAT) and (mine or about) and held and asks:
-        out.append(found(a, "what_data", s, [*s.with_(C.WHAT)[:1], *_data_words(s)[:1]], STRONG))
-    copies = [w for w in s.with_(C.COPY) if _asked_copy(s, w)]
-    if copies and (mine or (s.has(C.PRONOUN) and _data_nearby(s, context)) or s.has(C.PERSONAL)):
-        out.append(found(a, "copy_of_data", s, [copies[0], *_data_words(s)[:1]], STRONG))
-    transfer = s.positive(C.TRANSFER)
-    pronoun_data = s.has(C.PRONOUN) and _data_nearby(s, context)
-    if transfer and (mine or pronoun_data) and (s.has(C.WHOM, C.THIRD_PARTY) or s.question):
-        out.append(found(a, "data_transfer", s, [transfer[0], *_data_words(s)[:1]], STRONG))
-    if s.has(C.SOURCE) and (mine or s.has(C.ME)) and _data_words(s):
-        out.append(found(a, "data_source", s, [*s.with_(C.SOURCE)[:1], *_data_words(s)[:1]], STRONG))
-    elif s.has(C.WHERE) and s.positive(C.RECEIVE) and mine and s.question:
-        out.append(found(a, "data_source", s, [*s.with_(C.WHERE)[:1], *_data_words(s)[:1]], STRONG))
-    if s.has(C.HOW, C.PURPOSE) and s.has(C.USE, C.PROCESS) and mine:
-        out.append(
-            found(a, "data_use", s, [*s.with_(C.HOW, C.PURPOSE)[:1], *s.with_(C.USE, C.PROCESS)[:1]], STRONG)
-        )
-    access = s.with_(C.ACCESS)
-    if access and (s.has(C.DATA) or any(C.PERSONAL in w.concepts for w in access)) and own(s):
-        out.append(found(a, "access_request", s, [access[0], *_data_words(s)[:1]], STRONG))
-    if not out and s.has(C.KNOW) and s.has(C.WANT) and (mine or about):
-        out.append(found(a, "want_to_know", s, [*s.with_(C.KNOW)[:1], *_data_words(s)[:1]], STRONG))
-    return out
-
-
-def _asked_copy(s: Sentence, word: Word) -> bool:
-    if word.form & F.ABLATIVE:
-        return False
-    if word.head >= 0:
-        head = s.words[word.head]
-        if head is not None and head.concepts & (_LEAVERS | {C.ADD, C.SUBSCRIBE}):
-            return False  # "исключите из списка", "включите в список рассылки"
-    return not (C.LIST in word.concepts and s.has(*_LEAVERS))
-
-
 def _item_nearby(s: Sentence, context: list[Sentence]) -> Word | None:
-    for other in [s, *_neighbours(s, context)]:
-        words = _item_words(other)
-        if words:
-            return words[0]
+    """A data item named here or next door, unless it is what a sentence takes off a list ("remove my
+    address from your newsletter" changes no address)."""
+    for other in [s, *neighbours(s, context)]:
+        for word in item_words(other):
+            head = other.words[word.head] if word.head >= 0 else None
+            if head is None or not head.concepts & _LEAVERS:
+                return word
     return None
 
 
-def _data_nearby(s: Sentence, context: list[Sentence]) -> bool:
-    return any(mentions_data(other) for other in [s, *_neighbours(s, context)])
+def data_nearby(s: Sentence, context: list[Sentence]) -> bool:
+    return any(_names_data(other) for other in [s, *neighbours(s, context)])
 
 
-def _neighbours(s: Sentence, context: list[Sentence]) -> list[Sentence]:
+def _names_data(s: Sentence) -> bool:
+    """Data a pronoun may stand for; not the "e-mail" of an "e-mail рассылка" (a channel)."""
+    if not mentions_data(s):
+        return False
+    if s.has(C.DATA) or not s.has(*_LIST_LIKE):
+        return True
+    if items(s, frozenset(s.index)) - {C.EMAIL}:
+        return True
+    return not all(C.MAIL in w.concepts for w in s.with_(C.EMAIL))
+
+
+def neighbours(s: Sentence, context: list[Sentence]) -> list[Sentence]:
     return [
         other
         for other in context
@@ -284,12 +301,12 @@ def _neighbours(s: Sentence, context: list[Sentence]) -> list[Sentence]:
     ]
 
 
-def _item_words(s: Sentence) -> list[Word]:
+def item_words(s: Sentence) -> list[Word]:
     found_items = items(s, frozenset(s.index))
     return [w for w in s.with_(*found_items, C.NUMBER) if w.concepts & (found_items | {C.NUMBER})]
 
 
-def _data_words(s: Sentence) -> list[Word]:
+def data_words(s: Sentence) -> list[Word]:
     return s.with_(C.DATA, *DATA_ITEMS, C.NUMBER, C.ABOUT_ME)
 
 

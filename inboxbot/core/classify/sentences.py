@@ -1,19 +1,20 @@
-"""One sentence, analysed: each word's reading in the sentence's language, multi-word expressions,
-Kazakh compound verbs, auxiliaries, negation, which predicates are requests (with wished results and
-reported speech, see :mod:`.clauses`), and which predicate each object belongs to ("удалите мой
-аккаунт, рассылку можно оставить": the list belongs to "оставить"; a «quoted» name belongs to nothing
-outside its quotes).
+"""One sentence, analysed: each word's reading in the sentence's language, multi-word expressions
+and Kazakh compound verbs (see :mod:`.phrases`), auxiliaries, negation, which predicates are requests
+(with wished results and reported speech, see :mod:`.clauses`; an English word after a determiner is
+a noun: "I appreciate the updates"), and which predicate each object belongs to ("удалите мой
+аккаунт, рассылку можно оставить": the list belongs to "оставить"; an object reaches across a comma
+or dash only when no verb is nearer: "удалите мою учётку — пользоваться не планирую"; a «quoted» name
+belongs to nothing outside its quotes).
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import clauses, negation
+from . import clauses, negation, phrases
 from .concepts import MODALS, PREDICATES, C, Concept, F
 from .negation import Word
-from .script import skeleton
 from .tokens import RawSentence
 from .vocabulary import Lexeme, Vocabulary
 
@@ -21,7 +22,7 @@ OBJECTS = frozenset(
     {
         C.LIST, C.SUBSCRIPTION, C.MAIL, C.SMS, C.SPAM, C.MARKETING, C.DATA, C.NUMBER, C.ACCOUNT, C.BASE,
         C.CONSENT, C.ME, C.PRONOUN, C.LANGUAGE, C.PHONE, C.NAME, C.ADDRESS, C.EMAIL, C.BIRTH, C.REQUISITES,
-        C.CONTACT, C.PASSPORT, C.COPY,
+        C.CONTACT, C.PASSPORT, C.COPY, C.POSITION,
     }
 )  # fmt: skip
 _BINDERS = PREDICATES - MODALS - {C.CAN}
@@ -35,46 +36,9 @@ _WISHES = (C.WANT, C.NEED)
 _PHRASE_MAX = 6
 _PHRASE_PARTS = OBJECTS | _LEAD_IN | {C.FROM, C.OWN, C.PERSONAL, C.MORE, C.OFF}
 _HEARD = (C.RECEIVE, C.SEND)  # a reported message was received or sent to the sender
-# (first words, second-word roots, window, concept, on which word: 0 first / 1 second)
-_MWES: tuple[tuple[frozenset[str], tuple[str, ...], int, Concept, int], ...] = (
-    (frozenset({"все", "всё"}), ("равно",), 1, C.CONTINUE, 1),
-    (frozenset({"about", "regarding", "on"}), ("me",), 1, C.ABOUT_ME, 1),
-    (frozenset({"мен"}), ("туралы",), 1, C.ABOUT_ME, 1),
-    (frozenset({"маған"}), ("қатысты",), 1, C.ABOUT_ME, 1),
-    (frozenset({"обо"}), ("мне",), 1, C.ABOUT_ME, 1),
-    (frozenset({"opt"}), ("out",), 2, C.UNSUB, 0),
-    (frozenset({"қайтарып", "кері"}), ("ал",), 2, C.WITHDRAW, 1),
-    (frozenset({"sign"}), ("up",), 1, C.SUBSCRIBE, 0),
-    (frozenset({"take", "get", "drop", "strike", "cross", "turn", "switch"}), ("off",), 3, C.REMOVE, 0),
-    (frozenset({"add", "put"}), ("back",), 3, C.RESTORE, 0),
-    (frozenset({"third"}), ("part",), 1, C.THIRD_PARTY, 1),
-    (frozenset({"третьим", "третьих", "третьи", "третьему", "третьей"}), ("лиц",), 1, C.THIRD_PARTY, 1),
-    (frozenset({"үшінші"}), ("тұлға",), 1, C.THIRD_PARTY, 1),
-    (frozenset({"бас"}), ("тарт",), 1, C.REFUSE, 1),
-    (frozenset({"қайта"}), ("тіркел",), 1, C.CHANGE, 1),
-    (frozenset({"қалпына"}), ("келтір",), 1, C.RESTORE, 1),
-    (frozenset({"келе", "келіп"}), ("бер", "жатыр"), 1, C.CONTINUE, 1),
-    (frozenset({"сколько"}), ("можно",), 1, C.FED_UP, 1),
-    (frozenset({"каждый", "every"}), ("день", "day"), 1, C.CONTINUE, 1),
-    (frozenset({"our", "their"}), ("customer", "client", "patient", "employee", "user"), 1, C.THIRD_OWNER, 1),
-    (frozenset({"subject"}), ("access",), 1, C.PERSONAL, 1),
-    (frozenset({"no"}), ("longer", "more"), 1, C.MORE, 1),
-    (frozenset({"from"}), ("now",), 1, C.INSTEAD, 1),  # "from now on"
-    (
-        frozenset({"our", "their"}),
-        ("subscriber", "audience", "lead", "campaign", "newsletter", "mailing"),
-        2,
-        C.AUDIENCE,
-        1,
-    ),
-    (frozenset({"how"}), ("many",), 1, C.METRIC, 1),
-    (frozenset({"email", "mail", "text", "message"}), ("me", "us"), 1, C.SEND, 0),  # "email me in Kazakh"
-)
-# Kazakh auxiliaries after a converb ("шығарып жіберіңіз", "жаңартып қойыңыз"): they carry the mood,
-# not a meaning of their own. таста- ("throw away") keeps its meaning of removal.
-_AUX_ROOTS = ("zhiber", "koi", "koy", "ber", "al", "ket", "sal", "otyr", "tur")
-_LIGHT_VERBS = ("etip", "etib", "kylyp", "zhasap", "ete")
-_MOOD_BITS = F.IMPERATIVE | F.NEG_INSIDE | F.PAST | F.PAST_YOU | F.INFINITIVE | F.DESIRE
+# An English word after a determiner is a noun: "I appreciate the updates" asks for no update.
+_DETERMINERS = frozenset({"the", "these", "those", "your", "our", "their", "a", "an", "any", "some", "its"})
+_ACROSS_CLAUSES = 2.0  # an object reaches across a comma or dash only when no verb is nearer
 
 
 @dataclass(slots=True)
@@ -89,16 +53,20 @@ class Sentence:
     values: frozenset[str]  # "phone", "email": values written in the sentence
     index: dict[Concept, list[Word]] = field(default_factory=dict)
     breaks: frozenset[int] = frozenset()  # indices of words a comma, colon or dash stands before
+    paragraph: int = 0
 
     def has(self, *concepts: Concept) -> bool:
         return not self.index.keys().isdisjoint(concepts)
 
     def with_(self, *concepts: Concept) -> list[Word]:
+        index = self.index
         if len(concepts) == 1:
-            return self.index.get(concepts[0]) or []
+            return index.get(concepts[0]) or []
         found: list[Word] = []
         for c in concepts:
-            found.extend(self.index.get(c, ()))
+            words = index.get(c)
+            if words:
+                found.extend(words)
         return found
 
     def positive(self, *concepts: Concept) -> list[Word]:
@@ -128,21 +96,30 @@ def analyse(raw: RawSentence, vocab: Vocabulary, where: str, position: int) -> S
     lang = "en" if en > ru and en > kk else ("kk" if kk > ru else "ru")
     texts = raw.words
     if not relevant:  # "Добрый день!", a name, a phone line
-        return Sentence([None] * len(texts), texts, where, position, raw.question, lang, votes, raw.values)
+        sentence = Sentence(
+            [None] * len(texts), texts, where, position, raw.question, lang, votes, raw.values
+        )
+        sentence.paragraph = raw.paragraph
+        return sentence
     words, index, negators, predicates = _words(lexemes, raw, lang)
-    changed = False
+    changed = phrases.call_recordings(words, index) if C.RECORDING in index else False
+    if C.ALL in index:
+        changed = phrases.bare_all(index[C.ALL], texts, raw.breaks) or changed
     if lang == "en" and predicates and clauses.may_have_auxiliary(texts):
-        changed = clauses.drop_auxiliaries(words, texts)
+        changed = clauses.drop_auxiliaries(words, texts) or changed
     skels = [lex.skel for lex in lexemes]
-    if (lang == "kk" or not _MWE_FIRSTS.isdisjoint(skels)) and _multiword(words, texts, skels, lang):
+    if (lang == "kk" or not phrases.MWE_FIRSTS.isdisjoint(skels)) and phrases.multiword(
+        words, texts, skels, lang
+    ):
         predicates = changed = True  # "take me off", "бас тарту", "-ғым келмейді" may have made one
     if lang == "kk":
-        changed = _kazakh_compounds(words, skels) or changed
+        changed = phrases.kazakh_compounds(words, skels) or changed
         negators = True  # negation inside Kazakh verbs, or a "-ғым келмейді" just found
     if changed:
         index = _index(words)
     sentence = Sentence(words, texts, where, position, raw.question, lang, votes, raw.values, index)
     sentence.breaks = raw.breaks
+    sentence.paragraph = raw.paragraph
     if predicates or lang == "kk":  # without a predicate there is no request to qualify or bind
         _qualify(sentence, bool(raw.quoted), negators)
     return sentence
@@ -213,82 +190,6 @@ def _question(concepts: frozenset[Concept], raw: RawSentence, i: int, lang: str)
     return concepts
 
 
-# Keyed by skeleton, so "men turaly" finds "мен туралы".
-_MWE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int, Concept, int]]] = {}
-for _firsts, _seconds, _window, _concept, _target in _MWES:
-    for _first in _firsts:
-        _entry = (tuple(skeleton(s) for s in _seconds), _window, _concept, _target)
-        _MWE_BY_FIRST.setdefault(skeleton(_first), []).append(_entry)
-_MWE_FIRSTS = frozenset(_MWE_BY_FIRST)
-_DESIRE = re.compile(r"(g|k)(y|i)(m|myz|miz|s(y|i))$")  # Kazakh -ғым/-гім/-ғысы: "алғым келмейді"
-
-
-def _multiword(words: list[Word | None], texts: tuple[str, ...], skels: list[str], lang: str) -> bool:
-    """Give multi-word expressions their meaning; True when any was found."""
-    added = False
-    for i, skel in enumerate(skels):
-        if i and skel.startswith("kel") and _DESIRE.search(skels[i - 1]):
-            _desire(words, texts, skels, i, lang)
-            added = True
-            continue
-        for seconds, window, concept, target in _MWE_BY_FIRST.get(skel, ()):
-            for j in range(i + 1, min(len(skels), i + 1 + window)):
-                if skels[j].startswith(seconds):
-                    _add(words, texts, i if target == 0 else j, concept, lang)
-                    added = True
-                    break
-    return added
-
-
-def _desire(words: list[Word | None], texts: tuple[str, ...], skels: list[str], i: int, lang: str) -> None:
-    """ "-ғым келеді" is "I want to" (not "it comes"); "-ғым келмейді" is "I do not want to"."""
-    rest = skels[i][3:]
-    form = F.NEG_INSIDE if rest[:2] in ("ma", "me", "ba", "be", "pa", "pe") else F.NONE
-    words[i] = Word(texts[i], frozenset({C.WANT}), form, "kk", False, False, i)
-
-
-def _add(words: list[Word | None], texts: tuple[str, ...], i: int, concept: Concept, lang: str) -> None:
-    word = words[i]
-    if word is None:
-        words[i] = Word(texts[i], frozenset({concept}), F.NONE, lang, False, False, i)
-    else:
-        word.concepts = word.concepts | {concept}
-
-
-def _kazakh_compounds(words: list[Word | None], skels: list[str]) -> bool:
-    """ "шығарып жіберіңіз": the auxiliary gives the verb its mood and leaves. True when one left."""
-    merged = False
-    for i in range(1, len(skels)):
-        aux = skels[i]
-        if not aux.startswith(_AUX_ROOTS) and not aux.startswith("tasta"):
-            continue
-        converb = skels[i - 1]
-        if not converb.endswith(("yp", "ip", "a", "e")) or len(converb) < 3:
-            continue
-        mood = _aux_mood(words[i], aux)
-        if aux.startswith("al") and converb.endswith(("a", "e")):
-            mood &= ~F.NEG_INSIDE  # "шыға алмай жатырмын": cannot leave, like "не могу отписаться"
-        head = i - 1
-        if converb.startswith(_LIGHT_VERBS) and i >= 2:
-            head = i - 2  # "отписаться етіп жіберіңізші", "удалить етіп"
-        target = words[head]
-        if target is not None and target.concepts & PREDICATES:
-            target.form = (target.form & ~F.CONVERB) | mood
-            if not aux.startswith("tasta") and words[i] is not None:
-                words[i] = None
-                merged = True
-    return merged
-
-
-def _aux_mood(word: Word | None, aux: str) -> int:
-    if word is not None:
-        return word.form & _MOOD_BITS
-    from .morphology import kazakh_form  # noqa: PLC0415  (rare path: an auxiliary outside the lexicon)
-
-    root = next((r for r in _AUX_ROOTS if aux.startswith(r)), "")
-    return kazakh_form(aux[len(root) :], verb=True) & _MOOD_BITS
-
-
 def _mark_directives(sentence: Sentence) -> None:
     words = sentence.words
     context = False
@@ -306,13 +207,18 @@ def _mark_directives(sentence: Sentence) -> None:
                 predicates.append(w)
     if sentence.question and not context:  # "could you send ...?", "можно ли получать ...?"
         context = any(w.positive for w in sentence.index.get(C.CAN, ()))
+    texts = sentence.texts
     for word in predicates:
-        word.directive = not word.quoted and (
-            bool(word.form & (F.IMPERATIVE | F.DESIRE))
-            or sentence.where == "subject"
-            or contents <= 1
-            or (context and not word.form & F.PAST)
-            or (word.lang == "en" and word.index == first)
+        word.directive = (
+            not word.quoted
+            and (
+                bool(word.form & (F.IMPERATIVE | F.DESIRE))
+                or sentence.where == "subject"
+                or contents <= 1
+                or (context and not word.form & F.PAST)
+                or (word.lang == "en" and word.index == first)
+            )
+            and not (word.lang == "en" and word.index and texts[word.index - 1] in _DETERMINERS)
         )
     if sentence.where != "subject" and not context:
         _mark_bare_requests(sentence, predicates)
@@ -356,15 +262,31 @@ def _clause_starts(sentence: Sentence) -> set[int]:
     return starts
 
 
+def _clause_edges(words: list[Word | None], breaks: frozenset[int]) -> list[int]:
+    """Where clauses begin: the commas, colons and dashes, less those around a lead-in ("Удалите,
+    пожалуйста, мою учётку": one clause). A word's clause is ``bisect_right(edges, index)``."""
+    return [
+        i
+        for i in sorted(breaks)
+        if i < len(words) and not (_lead_in(words[i]) or (i and _lead_in(words[i - 1])))
+    ]
+
+
+def _lead_in(word: Word | None) -> bool:
+    return word is not None and word.concepts <= _LEAD_IN
+
+
 def _bind(sentence: Sentence, quotes: bool) -> None:
     """Attach each object word to its nearest predicate, preferring the language's word order."""
     heads = [w for w in sentence.words if w is not None and w.concepts & _BINDERS]
     if not heads:
         return
     object_first = sentence.lang == "kk"
+    edges = _clause_edges(sentence.words, sentence.breaks) if sentence.breaks and len(heads) > 1 else None
     for word in sentence.words:
         if word is None or not word.concepts & OBJECTS or word.concepts & _BINDERS:
             continue
+        clause = bisect_right(edges, word.index) if edges else 0
         best, best_cost = None, 1e9
         for head in heads:
             if quotes and head.quoted != word.quoted:
@@ -372,6 +294,8 @@ def _bind(sentence: Sentence, quotes: bool) -> None:
             gap = word.index - head.index
             against = (gap > 0) if object_first else (gap < 0)
             cost = abs(gap) + (1.5 if against else 0.0)
+            if edges and bisect_right(edges, head.index) != clause:
+                cost += _ACROSS_CLAUSES  # "удалите мою учётку — пользоваться не планирую"
             if cost < best_cost:
                 best, best_cost = head, cost
         if best is not None:

@@ -1,6 +1,7 @@
 """Text to sentences of words: case-folded, compounds split ("email-рассылки"), "e-mail" joined,
 indefinite pronouns marked ("откуда-то" is no question), «quoted» button labels marked, phone numbers
-and e-mail addresses noted as values, URLs dropped; commas, colons and dashes noted as clause breaks.
+and e-mail addresses noted as values, URLs dropped; commas, colons and dashes noted as clause breaks;
+each sentence numbered by its paragraph (blank lines).
 
 A sentence ends at . ! ? ; … or a line break, except where a long line was soft-wrapped mid-sentence
 or a dot stands inside a number ("12.03.1985", "5.1.1").
@@ -42,6 +43,7 @@ class RawSentence:
     quoted: frozenset[int] = frozenset()  # indices of words inside «» or ""
     indefinite: frozenset[int] = frozenset()  # indices of words that had -то, -нибудь
     breaks: frozenset[int] = frozenset()  # indices of words a comma, colon or dash stands before
+    paragraph: int = 0  # how many blank lines stand before it
 
 
 def unwrap(text: str) -> str:
@@ -67,6 +69,7 @@ def sentences(text: str) -> list[RawSentence]:
         text = _VALUES.sub(lambda m: _MARKS[m.lastgroup or "url"], text)
     result: list[RawSentence] = []
     current = _Current()
+    paragraph = 0
     yo = "ё" in text
     for token in _TOKENS.findall(text):
         first = token[0]
@@ -77,9 +80,11 @@ def sentences(text: str) -> list[RawSentence]:
                 current.words.append(token)
         elif first in _ENDS:
             if current.words:
-                result.append(current.build("?" in token))
+                result.append(current.build("?" in token, paragraph))
                 current = _Current()
             current.inside = current.inside and "\n" not in token
+            if len(token) > 1 and "\n\n" in token:
+                paragraph += 1
         elif first in _QUOTES:
             current.inside = (not current.inside) if first == '"' else first in _OPEN_QUOTES
         elif first in _BREAKS:
@@ -87,7 +92,7 @@ def sentences(text: str) -> list[RawSentence]:
         else:
             current.values.add("email" if first == "\x01" else "phone")
     if current.words:
-        result.append(current.build(False))
+        result.append(current.build(False, paragraph))
     return result
 
 
@@ -115,7 +120,7 @@ class _Current:
         else:
             self.words.append(token)
 
-    def build(self, question: bool) -> RawSentence:
+    def build(self, question: bool, paragraph: int) -> RawSentence:
         return RawSentence(
             tuple(self.words),
             question,
@@ -123,6 +128,7 @@ class _Current:
             frozenset(self.quoted) if self.quoted else _NOTHING_AT,
             frozenset(self.indefinite) if self.indefinite else _NOTHING_AT,
             frozenset(self.breaks) if self.breaks else _NOTHING_AT,
+            paragraph,
         )
 
 

@@ -3,11 +3,15 @@
 - ``unsub_word``: отпишите / unsubscribe / otpiska — in any form but a refusal ("не отписывайте");
   a past "I unsubscribed" is a complaint that mail keeps coming, which is a request too;
 - ``remove_from_list``: remove/exclude/exit/cancel/refuse x list/newsletter/SMS ("исключите меня из
-  рассылки", "take me off this list", "таратылымнан шығарыңыз", "отказ от рассылки");
+  рассылки", "take me off this list", "таратылымнан шығарыңыз", "отказ от рассылки"), or x a pronoun
+  standing for the mailings named in the sentence before ("Мне приходят и письма, и смс. Отключите и
+  то, и другое.", "Your digests arrive daily. Please cancel them.", "Екеуін де өшіріңіз");
 - ``stop_mailing``: stop x sending/mail ("прекратите слать письма", "stop spamming me", "тоқтатыңдар"),
   and a bare "STOP";
 - ``no_more_mail``: a refused sending or a denied wish for mail ("не присылайте мне больше",
-  "I don't want to receive", "хаттарыңыз керек емес", "жібермеңіздер");
+  "I don't want to receive", "I'd rather not receive", "хаттарыңыз керек емес", "жібермеңіздер");
+  refused at an old address ("на старую больше ничего не шлите") it is ``old_address_mail``, which a
+  change of address in the same mail explains away (:mod:`.verdict`);
 - weak: ``still_receiving`` ("ваши письма всё равно приходят", but not "...приходят на мой старый адрес":
   mail at the wrong address asks for a change of address), ``never_subscribed``, ``bare_remove``.
 
@@ -16,15 +20,18 @@ figures ("unsubscribe rates", "процент отписок"), or a thing being
 store"); a negated wish to leave ("I don't want to stop receiving", "шыққым келмейді").
 
 Signals (``KEEP``): a refused unsubscribe ("do NOT unsubscribe me", "шығармаңыздаршы"), "keep me on the
-list", a request to (re)subscribe or to add an address to the list. They cancel unsubscribe findings
-that are not themselves requests.
+list", a wish to keep receiving ("I want to keep getting your emails"), a request to (re)subscribe or to
+add an address to the list ("мені қайта қосыңыз"), and an unsubscribe by accident ("clicked
+unsubscribe by mistake", "случайно отписалась", "абайсызда шығып қалдым": the accident qualifies the
+nearest verb of its clause, so "subscribed by mistake, unsubscribe me" still asks). They cancel
+unsubscribe findings that are not themselves requests.
 """
 
 from __future__ import annotations
 
 from inboxbot.core.intents import Intent
 
-from .concepts import C, Concept, F
+from .concepts import PREDICATES, C, Concept, F
 from .findings import KEEP, MEDIUM, STRONG, WEAK, Finding, channel_of, found
 from .negation import COMPLAINT, PROHIBIT, STATEMENT, Word
 from .sentences import Sentence
@@ -74,10 +81,13 @@ TRIGGERS = frozenset(
 
 
 _SENDING = frozenset({C.SEND, C.MAIL, C.WANT, C.NEED})
+_PRONOUN_ONLY = frozenset({C.PRONOUN, C.SKIP, C.ME, C.OWN, C.FROM, C.MORE})
+_ANTECEDENT_SPAN = 2
+_VERBS_AND_UNSUB = PREDICATES - {C.WANT, C.NEED, C.CAN, C.INTEND}
 _KEEPING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.KEEP, C.RESTORE, C.SUBSCRIBE, C.ADD})
 
 
-def unsubscribe_findings(s: Sentence) -> list[Finding]:
+def unsubscribe_findings(s: Sentence, context: list[Sentence] | None = None) -> list[Finding]:
     out: list[Finding] = []
     present = s.index.keys()
     if present.isdisjoint(TRIGGERS):
@@ -88,6 +98,8 @@ def unsubscribe_findings(s: Sentence) -> list[Finding]:
         _unsub_word(s, out)
     if not present.isdisjoint(_LEAVERS):
         _remove_from_list(s, out)
+        if C.PRONOUN in present and context:
+            _mailing_in_context(s, context, out)
         _bare_remove(s, out)
     if C.STOP in present:
         _stop_mailing(s, out)
@@ -103,14 +115,18 @@ def unsubscribe_findings(s: Sentence) -> list[Finding]:
 
 
 def _unsub_word(s: Sentence, out: list[Finding]) -> None:
+    accident = C.ACCIDENT in s.index
     for word in s.with_(C.UNSUB):
-        if word.positive and not _names_a_thing(s, word):
+        if word.positive and not _names_a_thing(s, word) and not (accident and _accidental(s, word)):
             strength = MEDIUM if word.quoted and not word.directive else STRONG
             out.append(found(U, "unsub_word", s, [word], strength, channel=channel_of(s.objects_of(word))))
 
 
 def _remove_from_list(s: Sentence, out: list[Finding]) -> None:
+    accident = C.ACCIDENT in s.index
     for word in s.positive(*_LEAVERS):
+        if accident and _accidental(s, word):
+            continue
         objects = s.objects_of(word)
         me_and_mail = C.MAIL in objects and C.ME in objects
         if objects & _LIST_LIKE or me_and_mail:
@@ -118,10 +134,38 @@ def _remove_from_list(s: Sentence, out: list[Finding]) -> None:
             out.append(found(U, "remove_from_list", s, words, STRONG, channel=channel_of(objects)))
 
 
+def _mailing_in_context(s: Sentence, context: list[Sentence], out: list[Finding]) -> None:
+    """ "Мне приходят и письма, и смс. Отключите и то, и другое.", "Your digests arrive daily. Please
+    cancel them.": a leaver whose only object is a pronoun, after a sentence that names our mailings."""
+    for word in s.positive(*_LEAVERS):
+        objects = s.objects_of(word)
+        if C.PRONOUN not in objects or objects - _PRONOUN_ONLY or not word.directive or s.has(C.ORDER):
+            continue
+        named = _mailing_before(s, context)
+        if named:
+            words = [word, *_bound(s, word, frozenset({C.PRONOUN}))]
+            out.append(found(U, "remove_from_list", s, words, MEDIUM, channel=channel_of(named)))
+
+
+def _mailing_before(s: Sentence, context: list[Sentence]) -> set[Concept]:
+    """The mailings named in the one or two sentences before ``s`` (not an order or a data item)."""
+    for other in context:
+        if other.where != s.where or not 0 < s.position - other.position <= _ANTECEDENT_SPAN:
+            continue
+        if other.has(C.ORDER, C.DATA) or not other.has(*_LIST_LIKE, C.MAIL):
+            continue
+        named = set().union(*(w.concepts for w in other.with_(*_LIST_LIKE, C.MAIL)))
+        if named & _LIST_LIKE or other.has(C.CONTINUE, C.FED_UP) or other.positive(C.RECEIVE, C.SEND):
+            return named
+    return set()
+
+
 def _stop_mailing(s: Sentence, out: list[Finding]) -> None:
     for word in s.positive(C.STOP):
         if word.form & F.PAST:
             continue  # "новости перестали приходить", "we stopped receiving": a report, not a request
+        if C.WORKS in s.index and _fails(s, word):
+            continue  # "старая почта перестанет работать", "the link stopped working": a thing fails
         objects = s.objects_of(word)
         senders = [w for w in s.with_(C.SEND, C.RECEIVE) if abs(w.index - word.index) <= 3]
         for sender in senders:
@@ -142,7 +186,10 @@ def _no_more_mail(s: Sentence, out: list[Finding]) -> None:
         objects = s.objects_of(word)
         if objects & MAILING or s.has(C.MORE, C.ME, C.MAIL, C.LIST):
             words = [word, *_bound(s, word, MAILING)]
-            out.append(found(U, "no_more_mail", s, words, STRONG, channel=channel_of(objects)))
+            # "на старую больше ничего не шлите": mail refused at an old address; a change of address
+            # elsewhere in the mail explains it (see verdict)
+            rule = "old_address_mail" if s.has(C.OLD) else "no_more_mail"
+            out.append(found(U, rule, s, words, STRONG, channel=channel_of(objects)))
     if s.has(C.MORE):
         for word in s.with_(*_LIST_LIKE, C.MAIL):
             if word.negated and C.SEND not in word.concepts:  # "no more marketing e-mails": the noun refused
@@ -164,6 +211,10 @@ def _still_receiving(s: Sentence, out: list[Finding]) -> None:
     if s.has(C.OLD) or any(C.MAIL not in w.concepts for w in s.with_(C.ADDRESS, C.EMAIL)):
         return  # "keeps coming to my old work mailbox": the address is wrong, not the mail
     receiving = s.positive(C.RECEIVE) or (s.positive(C.SEND) if s.has(C.ME) else [])
+    wish = [w for w in s.positive(C.WANT) if receiving and w.index < receiving[0].index]
+    if mail and wish:  # "I want to keep getting your emails": a wish to stay
+        out.append(found(KEEP, "keep_subscribed", s, [wish[0], *receiving[:1]], STRONG))
+        return
     if mail and (receiving or s.where == "subject"):
         words = [*s.with_(C.CONTINUE)[:1], *receiving[:1], *mail[:1]]
         out.append(found(U, "still_receiving", s, words, WEAK + 0.1, channel=channel_of(mail[0].concepts)))
@@ -182,6 +233,9 @@ def _bare_remove(s: Sentence, out: list[Finding]) -> None:
 
 
 def _keep_signals(s: Sentence, out: list[Finding]) -> None:
+    for word in s.with_(C.UNSUB, *_LEAVERS) if C.ACCIDENT in s.index else ():
+        if _accidental(s, word):  # "clicked unsubscribe by mistake": the sender meant to stay
+            out.append(found(KEEP, "accidental_unsubscribe", s, [word], STRONG))
     for word in s.with_(C.UNSUB, *_LEAVERS, C.STOP, C.EXIT):
         if not word.negated or not _refused(word):
             continue
@@ -220,6 +274,38 @@ def _names_a_thing(s: Sentence, word: Word) -> bool:
     if not any(w is not None and C.TOOL in w.concepts for w in near):
         return False
     return s.has(C.OUR) or not _ARTICLES.isdisjoint(s.texts[max(0, i - 2) : i])
+
+
+def _fails(s: Sentence, stop: Word) -> bool:
+    """ "перестанет работать", "stopped working": the stop verb's complement is working."""
+    for j in range(stop.index + 1, min(len(s.words), stop.index + 3)):
+        if j in s.breaks:
+            return False
+        word = s.words[j]
+        if word is not None and C.WORKS in word.concepts:
+            return True
+    return False
+
+
+def _accidental(s: Sentence, word: Word) -> bool:
+    """ "Unsubscribed by accident", "случайно отписалась", "абайсызда шығып кеттім": the accident
+    qualifies the nearest predicate of its clause; an imperative ("подписался по ошибке, отпишите")
+    is a request whatever happened before."""
+    if word.form & F.IMPERATIVE:
+        return False
+    for accident in s.index[C.ACCIDENT]:
+        nearest, distance = None, 99
+        for other in s.words:
+            if other is None or not other.concepts & _VERBS_AND_UNSUB or other is accident:
+                continue
+            lo, hi = sorted((other.index, accident.index))
+            if any(lo < b <= hi for b in s.breaks):
+                continue
+            if hi - lo < distance:
+                nearest, distance = other, hi - lo
+        if nearest is word:
+            return True
+    return False
 
 
 def _wants_to_stay(s: Sentence, modal: Word) -> bool:

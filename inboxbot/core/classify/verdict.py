@@ -5,7 +5,8 @@
   is other, while "keep the e-mails, stop the SMS" stays unsubscribe).
 - Weak findings (still receiving, never subscribed, a bare "remove") count only when nothing stronger
   says the same; "never subscribed" only when the mail asks for nothing else; a bare "remove"/"Удаление"
-  not when the mail asks for a deletion (that is what it removes).
+  not when the mail asks for a deletion (that is what it removes); mail refused at an old address not
+  when the mail changes the address ("поменяйте почту на новую ..., на старую больше ничего не шлите").
 - Confidence is the weakest intent's best finding; a request seen only through a typo, only through a
   weak rule, or alongside a conflicting signal, lowers it below the review threshold.
 """
@@ -21,7 +22,7 @@ from .findings import KEEP, MEDIUM, Finding
 REVIEW_BELOW = 0.7
 _TYPO_PENALTY = 0.3
 _ALONE_ONLY = frozenset({"never_subscribed"})
-_EXPLAINED_BY = {"bare_remove": Intent.DATA_DELETION}
+_EXPLAINED_BY = {"bare_remove": Intent.DATA_DELETION, "old_address_mail": Intent.DATA_CHANGE}
 OTHER_CONFIDENCE = 0.9
 OTHER_UNSURE = 0.65
 
@@ -37,6 +38,8 @@ class Verdict:
 def decide(findings: list[Finding]) -> Verdict:
     keeps = [f for f in findings if f.intent == KEEP]
     requests = [f for f in findings if f.intent != KEEP]
+    if keeps:  # an explained finding is no conflict with "keep me subscribed"
+        requests = _drop_explained(requests)
     requests, conflict = _resolve_keep(requests, keeps)
     requests = _drop_weak(requests)
     if not requests:
@@ -71,6 +74,15 @@ def _resolve_keep(requests: list[Finding], keeps: list[Finding]) -> tuple[list[F
 def _channel(channel: str) -> str:
     """Unsubscribing with no channel named means the newsletter, i.e. e-mail."""
     return "email" if channel == "any" else channel
+
+
+def _drop_explained(requests: list[Finding]) -> list[Finding]:
+    """A bare "remove" in a mail that asks for a deletion is that deletion; mail refused at an old
+    address in a mail that changes the address is that change."""
+    if not any(f.rule in _EXPLAINED_BY for f in requests):
+        return requests
+    strong_intents = {f.intent for f in requests if f.strength >= MEDIUM}
+    return [f for f in requests if _EXPLAINED_BY.get(f.rule) not in strong_intents]
 
 
 def _drop_weak(requests: list[Finding]) -> list[Finding]:

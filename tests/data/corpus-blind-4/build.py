@@ -1,0 +1,133 @@
+"""Build corpus-blind-4 (<id>.eml + labels.json) from cases.json.
+
+A held-out set written before the blind-3 fixes, independently of the other corpora: the same labelling
+rules (/work/shared/corpus/README.md), ordinary wordings. Each case names how it is sent (``enc``:
+utf-8 quoted-printable by default, ``b64``, ``cp1251``, ``koi8-r``, ``html``), what it quotes
+(``quote``: our newsletter or acknowledgement in ru/kk/en) and any extra ``headers``; ``bounce`` makes a
+multipart/report DSN. Run: python tests/data/corpus-blind-4/build.py
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TZ = timezone(timedelta(hours=5))
+
+QUOTES = {
+    "news_ru": (
+        "Re: ONETEXNO | Новости ноября",
+        "23 нояб. 2026 г., в 10:00, ONETEXNO <hello@1texno.kz>:\n"
+        "> ONETEXNO | Новости ноября\n>\n"
+        "> Здравствуйте! Новые тарифы облачного хранилища и скидка 20% на внедрение CRM до 31 декабря.\n"
+        "> Подробнее: https://www.1texno.com/news\n>\n"
+        "> Вы получили это письмо, так как подписаны на новости ONETEXNO.\n"
+        "> Отписаться: https://www.1texno.com/unsubscribe?u=5c1e | Управлять подпиской можно в личном кабинете.",
+    ),
+    "news_kk": (
+        "Re: ONETEXNO | Қараша жаңалықтары",
+        "дс, 23 қар. 2026 ж., 10:00 ONETEXNO <hello@1texno.kz>:\n"
+        "> ONETEXNO | Қараша жаңалықтары\n>\n"
+        "> Сәлеметсіз бе! Бұлттық сақтаудың жаңа тарифтері және CRM енгізуге 20% жеңілдік.\n"
+        "> Толығырақ: https://www.1texno.com/news\n>\n"
+        "> Сіз бұл хатты ONETEXNO таратылымына жазылғандықтан алдыңыз.\n"
+        "> Таратылымнан бас тарту үшін «Жазылымнан шығу» түймесін басыңыз: https://www.1texno.com/unsubscribe?u=71b0",
+    ),
+    "news_en": (
+        "Re: ONETEXNO | November news",
+        "On Mon, 23 Nov 2026 at 10:00, ONETEXNO <hello@1texno.kz> wrote:\n"
+        "> ONETEXNO | November news\n>\n"
+        "> Hello! Meet our new cloud storage plans and a 20% discount on CRM rollout until 31 December.\n"
+        "> Read more: https://www.1texno.com/news\n>\n"
+        "> You received this email because you subscribed to ONETEXNO news.\n"
+        "> Unsubscribe: https://www.1texno.com/unsubscribe?u=0d4f | Manage preferences in your account.",
+    ),
+    "ack_ru": (
+        "Re: Ваше обращение HB-2026-001207",
+        "> Здравствуйте!\n>\n> Ваше обращение зарегистрировано под номером HB-2026-001207.\n"
+        "> Мы обработаем его в течение 24 часов. Если вы хотите отписаться от рассылки, ответьте словом «Отписаться».\n"
+        ">\n> С уважением, служба поддержки ONETEXNO",
+    ),
+    "ack_kk": (
+        "Re: Өтінішіңіз HB-2026-001311",
+        "> Сәлеметсіз бе!\n>\n> Өтінішіңіз HB-2026-001311 нөмірімен тіркелді.\n"
+        "> Біз оны 24 сағат ішінде өңдейміз. Таратылымнан шығу үшін «Отписаться» деп жауап беріңіз.\n"
+        ">\n> Құрметпен, ONETEXNO қолдау қызметі",
+    ),
+    "ack_en": (
+        "Re: Your request HB-2026-001450",
+        "On Tue, 24 Nov 2026 at 12:30, ONETEXNO <hello@1texno.kz> wrote:\n"
+        "> Your request HB-2026-001450 is registered. We will answer within 24 hours.\n"
+        "> To unsubscribe from our newsletter, reply with the word Unsubscribe.",
+    ),
+}
+
+
+def build(case: dict[str, object], n: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = str(case["from"])
+    msg["To"] = "hello@1texno.kz"
+    quote = case.get("quote")
+    subject = str(case.get("subject", ""))
+    body = str(case["text"])
+    if quote:
+        re_subject, quoted = QUOTES[str(quote)]
+        subject = subject or re_subject
+        body = f"{body}\n\n{quoted}\n"
+        msg["In-Reply-To"] = f"<news-{quote}.{n}@1texno.kz>"
+        msg["References"] = f"<news-{quote}.{n}@1texno.kz>"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime(2026, 11, 26, 9, 0, tzinfo=TZ) + timedelta(hours=7 * n))
+    msg["Message-ID"] = f"<b4.{case['id']}.{n}@{str(case['from']).split('@')[-1].rstrip('>')}>"
+    for name, value in dict(case.get("headers", {})).items():  # type: ignore[arg-type]
+        msg[name] = value
+    enc = str(case.get("enc", "qp"))
+    if enc == "html":
+        paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
+        msg.set_content(f"<html><body>{paragraphs}</body></html>", subtype="html", cte="quoted-printable")
+    elif enc in ("cp1251", "koi8-r"):
+        msg.set_content(body.encode(enc), maintype="text", subtype="plain", cte="8bit")
+        msg.set_param("charset", "windows-1251" if enc == "cp1251" else "koi8-r")
+    elif enc == "b64":
+        msg.set_content(body, cte="base64")
+    else:
+        msg.set_content(body, cte="quoted-printable")
+    if case.get("bounce"):
+        return _report(msg, body, str(case["bounce"]))
+    return bytes(msg)
+
+
+def _report(msg: EmailMessage, body: str, status: str) -> bytes:
+    """A multipart/report DSN: the human-readable part and a message/delivery-status part."""
+    boundary = "==b4-dsn-boundary=="
+    text = EmailMessage()
+    text.set_content(body, cte="quoted-printable")
+    head = "".join(
+        f"{k}: {v}\n"
+        for k, v in msg.items()
+        if k.lower() not in ("content-type", "content-transfer-encoding", "mime-version")
+    )
+    raw = (
+        f"{head}MIME-Version: 1.0\n"
+        f'Content-Type: multipart/report; report-type="delivery-status"; boundary="{boundary}"\n\n'
+        f"--{boundary}\n{text.as_string()}\n--{boundary}\n"
+        f"Content-Type: message/delivery-status\n\n{status}\n--{boundary}--\n"
+    )
+    return raw.encode("utf-8")
+
+
+def main() -> None:
+    cases = json.loads((HERE / "cases.json").read_text("utf-8"))
+    labels = {}
+    for n, case in enumerate(cases):
+        (HERE / f"{case['id']}.eml").write_bytes(build(case, n))
+        labels[case["id"]] = {"intents": sorted(case["intents"]), "lang": case["lang"]}
+    (HERE / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
