@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,3 +111,20 @@ def test_composed_reply_threads_and_carries_rfc3834_headers() -> None:
         ("aigerim@example.kz",),
         "[HB-2026-000042] Өтінішіңіз тіркелді",
     )
+
+
+def test_a_long_thread_is_folded_within_line_limits_and_keeps_every_reference() -> None:
+    """Short plain headers take a shortcut past the folding machinery; long ones must still fold."""
+    rendered = Templates().render("ack", "ru", CONTEXT)
+    references = tuple(f"<message-{n:03d}.{'x' * 30}@mail.example.kz>" for n in range(30))
+    envelope = Envelope("hello@1texno.kz", "ONETEXNO", "aigerim@example.kz", "", references[-1], references)
+    raw = compose(rendered, envelope, message_id="<ack.1@1texno.kz>", now=datetime(2026, 11, 24, tzinfo=UTC))
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    folded = head[head.index("References:") :].split("\r\n")
+    continued = list(itertools.takewhile(lambda line: line.startswith(" "), folded[1:]))
+    assert len(continued) >= 19 and all(len(line) <= 78 for line in [folded[0], *continued])
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    kept = str(msg["References"]).split()
+    assert kept == list(references[-20:])  # bounded, oldest dropped, the replied-to mail last
+    assert msg["To"] == "aigerim@example.kz" and msg["Auto-Submitted"] == "auto-replied"
+    assert msg.get_body(("plain",)).get_content().startswith("Здравствуйте")  # type: ignore[union-attr]
