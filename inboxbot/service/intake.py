@@ -152,7 +152,7 @@ class Intake:
 
     # -- in the transaction ---------------------------------------------------------------------
     def _commit_one(self, tx: Tx, item: _Prepared) -> Result:
-        savepoint = tx.session.begin_nested()
+        savepoint = tx.savepoint()
         try:
             existing = tx.message_by_dedupe_key(item.key)
             result = _duplicate(existing.outcome) if existing is not None else self._apply(tx, item)
@@ -223,7 +223,7 @@ class Intake:
         )
         if attempts < self.policy.max_failures:
             return Result(Outcome.RETRY, None, reason=error)
-        savepoint = tx.session.begin_nested()
+        savepoint = tx.savepoint()
         result = self._quarantine(tx, item.inbound, f"processing failed {attempts} times: {error}")
         savepoint.commit()
         return result

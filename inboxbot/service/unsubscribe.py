@@ -216,7 +216,7 @@ class Unsubscriber:
         for backend in self.backends:
             if backend.name in row.results:
                 continue
-            savepoint = tx.session.begin_nested()
+            savepoint = tx.savepoint()
             try:
                 left = backend.remove_everywhere(row.address, tx)
             except BackendError as exc:

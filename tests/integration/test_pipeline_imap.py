@@ -5,14 +5,19 @@ from __future__ import annotations
 import email
 import email.policy
 import subprocess
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from structlog.testing import capture_logs
 
-from inboxbot.adapters.db.models import Message, OutboxMail, Ticket
+from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
+from inboxbot.adapters.db.store import Tx
 from inboxbot.service.inbound import Outcome
+from inboxbot.service.mailer import Mailer
 from tests.harness.dovecot import DovecotServer, ImapAccount, append, fetch_all, fetch_messages
 from tests.harness.smtp import SmtpServer
 from tests.integration.conftest import AppFactory
@@ -77,9 +82,11 @@ def test_inbox_becomes_tickets_and_acknowledgements(
     append(imap_account, bounce(), internaldate=received + timedelta(minutes=6))
     app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
 
-    report = app.worker.run_once()
+    with capture_logs() as logs:
+        report = app.worker.run_once()
 
     assert report.poll.outcomes == {Outcome.TICKET_OPENED: 2, Outcome.AUTOMATED: 1}
+    assert not [e for e in logs if e["event"] == "batch.retried_mail_by_mail"]  # committed in one go
     opened = tickets(app)
     assert [(t.sender, t.intents, t.language) for t in opened] == [
         ("asel@example.kz", ["data_access"], "ru"),
@@ -233,6 +240,58 @@ def test_broken_mail_is_quarantined_with_a_reason_and_the_run_goes_on(
         "undecodable base64 in the text/plain body",
     ]
     assert fetch_all(imap_account, "INBOX") == []
+
+
+class MailerWithABug(Mailer):
+    """The real mailer, but one client's acknowledgement trips over a bug: half way through a mail,
+    after its ticket and the ticket's first events were added."""
+
+    def queue(self, tx: Tx, ticket: Ticket, *, to_address: str, **kwargs: Any) -> OutboxMail:
+        if to_address == "unlucky@example.kz":
+            raise RuntimeError("a bug in the acknowledgement")
+        return super().queue(tx, ticket, to_address=to_address, **kwargs)
+
+
+def test_mail_that_fails_half_way_is_retried_then_quarantined_and_leaves_no_trace_meanwhile(
+    imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory, clock: Clock
+) -> None:
+    append(imap_account, make_mail(QUESTION_EN, sender="tom@example.com"))
+    append(imap_account, make_mail(CHANGE_KK, sender="unlucky@example.kz", subject="Телефон"))
+    append(imap_account, make_mail(ACCESS_RU, sender="asel@example.kz"))
+    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
+    app.intake.ticketing.mailer = MailerWithABug(**asdict(app.intake.ticketing.mailer))
+
+    with capture_logs() as logs:
+        first = app.worker.run_once()
+
+    assert first.poll.outcomes == {Outcome.TICKET_OPENED: 2, Outcome.RETRY: 1}
+    retried = [e for e in logs if e["event"] == "batch.retried_mail_by_mail"]
+    assert [(e["mails"], e["error"]) for e in retried] == [(3, "RuntimeError")]
+    assert [t.sender for t in tickets(app)] == ["tom@example.com", "asel@example.kz"]
+    with app.store.transaction() as tx:  # the failed mail's ticket, events and rows were all rolled back
+        events = list(tx.session.scalars(select(TicketEvent)))
+    assert {e.ticket_id for e in events} == {t.id for t in tickets(app)}
+    assert [m.sender for m in messages(app)] == ["tom@example.com", "asel@example.kz"]
+    assert len(fetch_all(imap_account, "INBOX")) == 1  # still waiting for the next run
+
+    clock.advance(minutes=5)
+    second = app.worker.run_once()
+    assert second.poll.outcomes == {Outcome.RETRY: 1}
+    clock.advance(minutes=5)
+    third = app.worker.run_once()  # the third failure (limits.max_failures) gives it up
+
+    assert third.poll.outcomes == {Outcome.QUARANTINED: 1}
+    assert fetch_all(imap_account, "INBOX") == [] and len(fetch_all(imap_account, "Quarantine")) == 1
+    [quarantined] = [m for m in messages(app) if m.outcome == "quarantined"]
+    assert quarantined.sender == "unlucky@example.kz"
+    assert (
+        quarantined.quarantine_reason
+        == "processing failed 3 times: RuntimeError: a bug in the acknowledgement"
+    )
+    assert len(tickets(app)) == 2 and sorted(r for m in smtp_server.messages for r in m.rcpt_tos) == [
+        "asel@example.kz",
+        "tom@example.com",
+    ]
 
 
 def test_oversized_mail_is_quarantined_without_being_downloaded(

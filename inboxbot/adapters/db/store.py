@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, or_, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import SessionTransaction, defer
 from sqlmodel import Session, col
 
 from inboxbot.adapters.db.contacts import ContactQueries
@@ -29,7 +29,7 @@ from inboxbot.adapters.db.models import (
     TicketEvent,
 )
 
-__all__ = ["DuplicateError", "Store", "Tx", "make_engine", "normalize_url"]
+__all__ = ["DuplicateError", "Savepoint", "Store", "Tx", "make_engine", "normalize_url"]
 
 
 class DuplicateError(Exception):
@@ -97,6 +97,7 @@ class Tx:
         self._reply_counts: dict[str, int] | None = None
         self._sequences: dict[int, int] = {}
         self._reply_counts_since = datetime.min
+        self._events: list[tuple[Ticket | int, dict[str, Any]]] = []
 
     @property
     def dialect(self) -> str:
@@ -113,7 +114,7 @@ class Tx:
         stmt = select(col(Message.dedupe_key), col(Message.outcome)).where(
             col(Message.dedupe_key).in_(list(keys))
         )
-        return dict(self.session.execute(stmt).tuples().all())
+        return dict(self.session.execute(stmt).all())
 
     def add_message(self, message: Message, raw: bytes | None) -> Message:
         """Store an inbound mail and its raw bytes; both are written at the next flush."""
@@ -160,8 +161,13 @@ class Tx:
             self._sequences[year] = int(self.session.execute(stmt).scalar_one())
         return self._sequences[year]
 
+    def savepoint(self) -> Savepoint:
+        """A nested transaction; what is added after it starts goes if it is rolled back."""
+        return Savepoint(self, len(self._events), self.session.begin_nested())
+
     def before_commit(self) -> None:
-        """Write back what was counted in memory during the transaction."""
+        """Write back what was counted or gathered in memory during the transaction."""
+        self.write_events()
         for year, last in self._sequences.items():
             self.session.execute(
                 update(TicketCounter)
@@ -207,14 +213,27 @@ class Tx:
     def add_event(
         self, ticket: Ticket | int, at: datetime, actor: str, kind: str, detail: dict[str, Any]
     ) -> None:
-        """Log an event; ``ticket`` may be a ticket not yet written (its id is filled in at flush)."""
-        if isinstance(ticket, Ticket):
-            event = TicketEvent(ticket=ticket, at=at, actor=actor, kind=kind, detail=detail)
-        else:
-            event = TicketEvent(ticket_id=ticket, at=at, actor=actor, kind=kind, detail=detail)
-        self.session.add(event)
+        """Log an event; ``ticket`` may be a ticket not yet written.
+
+        Events are the most numerous rows (several per mail) and nothing reads them back in the
+        transaction that writes them but :meth:`events_of`, so they are gathered as plain rows and
+        inserted together, skipping the ORM's per-object bookkeeping."""
+        self._events.append((ticket, {"at": at, "actor": actor, "kind": kind, "detail": detail}))
+
+    def write_events(self) -> None:
+        """Insert the gathered events now (the tickets they belong to are flushed first for their ids)."""
+        if not self._events:
+            return
+        self.session.flush()
+        rows = [
+            {**row, "ticket_id": ticket.id if isinstance(ticket, Ticket) else ticket}
+            for ticket, row in self._events
+        ]
+        self._events.clear()
+        self.session.execute(insert(TicketEvent.__table__), rows)  # type: ignore[attr-defined]
 
     def events_of(self, ticket_id: int) -> Sequence[TicketEvent]:
+        self.write_events()
         stmt = (
             select(TicketEvent)
             .where(col(TicketEvent.ticket_id) == ticket_id)
@@ -355,3 +374,17 @@ class Tx:
         else:
             state.last_uid = max(state.last_uid, uid)
         state.updated_at = now
+
+
+class Savepoint:
+    """A nested transaction of a :class:`Tx` that also forgets the events gathered since it began."""
+
+    def __init__(self, tx: Tx, mark: int, nested: SessionTransaction) -> None:
+        self._tx, self._mark, self._nested = tx, mark, nested
+
+    def commit(self) -> None:
+        self._nested.commit()
+
+    def rollback(self) -> None:
+        del self._tx._events[self._mark :]
+        self._nested.rollback()
