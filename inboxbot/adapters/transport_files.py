@@ -15,8 +15,13 @@ class FileTransport:
         self.name = f"files:{directory}"
 
     def deliver(self, mails: list[OutgoingMail]) -> list[DeliveryResult]:
+        """Write each mail into place, then make the whole batch durable at once, before any of it is
+        recorded as sent: one sync per batch instead of one per file, which on a journalling
+        filesystem costs a journal commit each (a millisecond per mail while draining a backlog)."""
         self.probe()
-        return [self._write(mail) for mail in mails]
+        results = [self._write(mail) for mail in mails]
+        os.sync()
+        return results
 
     def probe(self) -> str:
         try:
@@ -36,8 +41,6 @@ class FileTransport:
             fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".eml")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(mail.raw)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(temp, target)
         except OSError as exc:
             return DeliveryResult(mail.id, DeliveryStatus.TRANSIENT, f"cannot write {target}: {exc.strerror}")
