@@ -190,7 +190,9 @@ class Unsubscriber:
     def run(self) -> FulfilmentReport:
         report = FulfilmentReport(expired=self._expire_confirmations())
         while batch := self._claim():
-            with self.store.transaction() as tx:  # one commit for the whole batch
+            # One commit for the whole batch; rows are written as each backend's savepoint ends and
+            # at the commit, not before every lookup (each lookup sees the rows it needs already).
+            with self.store.transaction() as tx, tx.session.no_autoflush:
                 for fulfilment_id in batch:
                     self._work(tx, fulfilment_id, report)
         if report.done or report.retrying or report.failed or report.expired:
@@ -334,7 +336,8 @@ class Unsubscriber:
 def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -> None:
     """Resolve an unsubscribe-only ticket once nothing is pending; wait while owners must confirm."""
     assert ticket.id is not None
-    if any(f.status == "pending" for f in tx.contacts.fulfilments_of(ticket.id)):
+    fulfilments = tx.contacts.fulfilments_of(ticket.id)
+    if any(f.status == "pending" for f in fulfilments):
         return
     if any(c.status == "pending" for c in tx.contacts.confirmations_of(ticket.id)):
         lifecycle.transition(
@@ -346,7 +349,7 @@ def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -
             why="waiting for an address owner to confirm",
         )
         return
-    failed = any(f.status == "failed" for f in tx.contacts.fulfilments_of(ticket.id))
+    failed = any(f.status == "failed" for f in fulfilments)
     if _only_ever_unsubscribe(tx, ticket.id) and not failed:
         lifecycle.transition(
             tx,

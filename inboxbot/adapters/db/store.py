@@ -233,13 +233,20 @@ class Tx:
         self.session.execute(insert(TicketEvent.__table__), rows)  # type: ignore[attr-defined]
 
     def events_of(self, ticket_id: int) -> Sequence[TicketEvent]:
-        self.write_events()
+        """The ticket's events, those gathered in this transaction last (not written yet, no id)."""
         stmt = (
             select(TicketEvent)
             .where(col(TicketEvent.ticket_id) == ticket_id)
             .order_by(col(TicketEvent.at), col(TicketEvent.id))
         )
-        return self.session.scalars(stmt).all()
+        with self.session.no_autoflush:  # events never wait in the session, only in the gathered list
+            stored = list(self.session.scalars(stmt))
+        gathered = [
+            TicketEvent(ticket_id=ticket_id, **row)
+            for ticket, row in self._events
+            if (ticket.id if isinstance(ticket, Ticket) else ticket) == ticket_id
+        ]
+        return [*stored, *gathered]
 
     # -- outbox ---------------------------------------------------------------------------------
     def enqueue(self, mail: OutboxMail) -> OutboxMail:
