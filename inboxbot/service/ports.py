@@ -32,7 +32,7 @@ class MailSource(Protocol):
         ...
 
     def settle(self, inbound: Inbound, destination: Destination) -> None:
-        """Move ``inbound`` to ``destination`` (may be buffered until the end of the batch)."""
+        """Move ``inbound`` to ``destination``; the source may buffer the move until :meth:`flush`."""
         ...
 
     def flush(self) -> None:

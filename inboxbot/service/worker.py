@@ -123,6 +123,7 @@ class Worker:
                 progress.advance(report.total, mailbox.waiting)
                 if should_stop is not None and should_stop():
                     break
+            mailbox.flush()  # the moves the source still holds back (it groups them)
         finally:
             progress.finish(report.total)
             if own:
@@ -144,7 +145,6 @@ class Worker:
             report.outcomes[result.outcome] += 1
             if result.outcome is Outcome.TICKET_OPENED and result.ticket_number:
                 report.tickets.append(result.ticket_number)
-        mailbox.flush()
 
     def beat(self, name: str, **detail: object) -> None:
         """Record that ``name`` (poll, deliver, fulfil, sla) just completed, for ``inboxbot status``."""

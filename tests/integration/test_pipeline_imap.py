@@ -14,11 +14,19 @@ import pytest
 from sqlalchemy import select
 from structlog.testing import capture_logs
 
+from inboxbot.adapters import mailbox_imap
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Tx
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.mailer import Mailer
-from tests.harness.dovecot import DovecotServer, ImapAccount, append, fetch_all, fetch_messages
+from tests.harness.dovecot import (
+    DovecotServer,
+    ImapAccount,
+    append,
+    fetch_all,
+    fetch_messages,
+    list_uids,
+)
 from tests.harness.smtp import SmtpServer
 from tests.integration.conftest import AppFactory
 from tests.support import (
@@ -145,6 +153,44 @@ def test_mail_left_in_the_inbox_after_its_commit_is_only_moved(
     assert rerun.poll.outcomes == {Outcome.DUPLICATE: 1}
     assert len(tickets(app)) == 1 and len(smtp_server.messages) == 1
     assert fetch_all(imap_account, "INBOX") == []
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_doubles_nothing(
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    db_url: str,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every MOVE costs the server a rewrite of the inbox index, so a backlog's moves are grouped: mails
+    committed since the last group stay in the inbox meanwhile, and a crash then is one more rerun."""
+    monkeypatch.setattr(mailbox_imap, "MOVE_GROUP", 5)
+    for i in range(12):
+        append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
+    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server, imap={"batch_size": 3})
+    left_in_inbox: list[int] = []
+
+    def crash_after_three_batches() -> bool:
+        left_in_inbox.append(len(list_uids(imap_account, "INBOX")))
+        if len(left_in_inbox) == 3:
+            raise _Crash
+        return False
+
+    with pytest.raises(_Crash):
+        app.worker.poll(should_stop=crash_after_three_batches)
+    # after 3 committed none moved; after 6 the first group of 5 moved; after 9 the next 4 held back
+    assert left_in_inbox == [12, 7, 7]
+    assert len(tickets(app)) == 9
+
+    rerun = app.worker.run_once()
+
+    assert rerun.poll.outcomes == {Outcome.DUPLICATE: 4, Outcome.TICKET_OPENED: 3}
+    assert len(tickets(app)) == 12 and len(smtp_server.wait_for(12)) == 12
+    assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == 12
 
 
 def test_uidvalidity_change_reads_the_folder_again_without_duplicates(
