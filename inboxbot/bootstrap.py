@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from inboxbot.adapters.db.store import Store, make_engine
 from inboxbot.adapters.mailbox_imap import ImapMailbox
 from inboxbot.adapters.mailbox_maildir import MaildirMailbox
+from inboxbot.adapters.process_pool import auto_processes, make_preparer
 from inboxbot.adapters.segments_db import DatabaseSegments
 from inboxbot.adapters.transport_files import FileTransport
 from inboxbot.adapters.transport_smtp import SmtpTransport
@@ -23,10 +24,11 @@ from inboxbot.core.classify import classify
 from inboxbot.core.mail import ParseLimits
 from inboxbot.service.delivery import Delivery
 from inboxbot.service.inbound import Clock, Destination
-from inboxbot.service.intake import Classifier, Intake, IntakePolicy
+from inboxbot.service.intake import Intake, IntakePolicy
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
+from inboxbot.service.preparation import Classifier
 from inboxbot.service.sla import SlaSweeper
 from inboxbot.service.ticketing import ReplyGuard, Ticketing, TicketPolicy
 from inboxbot.service.unsubscribe import UnsubscribeAutomation, Unsubscriber
@@ -53,6 +55,7 @@ class App:
     lifecycle: Lifecycle
 
     def close(self) -> None:
+        self.intake.preparer.close()
         self.store.dispose()
 
 
@@ -84,12 +87,11 @@ def build(
         mailer, ticket_policy.reply_guard, lifecycle, clock, settings.own_addresses
     )
     ticketing = Ticketing(mailer, ticket_policy, clock, (automation,))
+    policy = intake_policy(settings)
+    classify = classifier or default_classifier()
+    preparer = make_preparer(auto_processes(settings.worker.parse_processes), policy.limits, classify)
     intake = Intake(
-        store=store,
-        classify=classifier or default_classifier(),
-        ticketing=ticketing,
-        policy=intake_policy(settings),
-        clock=clock,
+        store=store, classify=classify, ticketing=ticketing, policy=policy, clock=clock, preparer=preparer
     )
     unsubscriber = Unsubscriber(
         store=store,

@@ -221,6 +221,9 @@ class WorkerSettings(_Section):
     outbox_interval_seconds: float = Field(15.0, gt=0)
     sla_interval_seconds: float = Field(60.0, gt=0)
     max_backoff_seconds: float = Field(60.0, gt=0)  # the longest wait before reconnecting after a failure
+    # Processes that parse and classify the next batch while the worker commits one; -1: one per core
+    # beyond the worker's own (none on a single core), 0: none, all in the worker process.
+    parse_processes: int = Field(-1, ge=-1, le=32)
 
 
 class LimitSettings(_Section):

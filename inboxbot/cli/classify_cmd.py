@@ -10,7 +10,7 @@ import click
 
 from inboxbot.bootstrap import default_classifier
 from inboxbot.core.mail import UnreadableMail, parse_mail
-from inboxbot.service.intake import Classifier
+from inboxbot.service.preparation import Classifier
 
 
 @click.command("classify")

@@ -2,7 +2,8 @@
 
 :meth:`Intake.process_batch` is the function at the heart of every mail source: the IMAP poller, the
 Maildir reader and the tests all call it (:meth:`Intake.process` for one mail). Parsing and
-classification happen first, outside any transaction; then every mail's effects (its message row, the
+classification happen first, outside any transaction (:mod:`inboxbot.service.preparation`, in other
+processes when :meth:`Intake.start` is given a pool); then every mail's effects (its message row, the
 ticket, the events, the outbox rows, the mailbox cursor) are written in one transaction for the batch,
 each mail in a savepoint of its own so that one mail's failure never takes another's work with it.
 The caller moves mail out of the inbox only after this returns, i.e. after the commit.
@@ -25,7 +26,7 @@ from inboxbot.adapters.db.models import Message
 from inboxbot.adapters.db.store import DuplicateError, Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
 from inboxbot.core.intents import Classification
-from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
+from inboxbot.core.mail import ParsedMail, ParseLimits, digest_of
 from inboxbot.service.inbound import (
     DESTINATION,
     Clock,
@@ -33,14 +34,12 @@ from inboxbot.service.inbound import (
     Inbound,
     Outcome,
     Result,
-    dedupe_key,
     message_row,
 )
+from inboxbot.service.preparation import Classifier, InlinePreparer, Preparation, Preparer
 from inboxbot.service.ticketing import REPLY_WINDOW, Ticketing
 
 log = structlog.get_logger("inboxbot.intake")
-
-Classifier = Callable[[ParsedMail], Classification]
 
 
 @dataclass(frozen=True)
@@ -62,28 +61,62 @@ class _Prepared:
     unreadable: str = ""
 
 
+@dataclass(frozen=True)
+class PendingBatch:
+    """A batch whose CPU work has begun (see :meth:`Intake.start`)."""
+
+    batch: list[Inbound]
+    started: float
+    result: Callable[[], list[Preparation]]
+
+    def prepared(self) -> list[_Prepared]:
+        return [
+            _prepared(inbound, self.started, preparation)
+            for inbound, preparation in zip(self.batch, self.result(), strict=True)
+        ]
+
+
 class Intake:
     def __init__(
-        self, *, store: Store, classify: Classifier, ticketing: Ticketing, policy: IntakePolicy, clock: Clock
+        self,
+        *,
+        store: Store,
+        classify: Classifier,
+        ticketing: Ticketing,
+        policy: IntakePolicy,
+        clock: Clock,
+        preparer: Preparer | None = None,
     ) -> None:
         self.store = store
-        self.classify = classify
         self.ticketing = ticketing
         self.policy = policy
         self.clock = clock
+        self.preparer = preparer or InlinePreparer(policy.limits, classify)
 
     def process(self, inbound: Inbound) -> Result:
         """Commit everything one mail causes; return where the mail should go now."""
         return self.process_batch([inbound])[0]
 
     def process_batch(self, batch: Sequence[Inbound]) -> list[Result]:
-        """Commit everything a batch of mails causes, in one transaction; one result per mail.
+        """Commit everything a batch of mails causes, in one transaction; one result per mail."""
+        return self.commit(self.start(batch))
+
+    def start(self, batch: Sequence[Inbound]) -> PendingBatch:
+        """Begin the CPU work on a batch (parsing, classifying), possibly in another process, so that
+        the caller can commit the batch before meanwhile."""
+        batch = list(batch)
+        result = self.preparer.start([(inbound.raw, inbound.declared_size) for inbound in batch])
+        return PendingBatch(batch, time.perf_counter(), result)
+
+    def commit(self, pending: PendingBatch) -> list[Result]:
+        """Commit everything a started batch causes, in one transaction; one result per mail.
 
         First optimistically, the whole batch at once; should any mail fail (a bug it triggers, or a
         race with another worker), the batch is rolled back and done again mail by mail, each in a
         savepoint, so that the failing mail is isolated and the others still go through.
         """
-        prepared = [self._prepare(inbound) for inbound in batch]
+        batch = pending.batch
+        prepared = pending.prepared()
         try:
             results = self._commit_batch(prepared, batch)
         except (DuplicateError, IntegrityError):
@@ -125,30 +158,6 @@ class Intake:
             results = [self._commit_one(tx, item) for item in prepared]
             self._advance(tx, batch)
         return results
-
-    # -- before the transaction -----------------------------------------------------------------
-    def _prepare(self, inbound: Inbound) -> _Prepared:
-        started = time.perf_counter()
-        try:
-            mail = self._parse(inbound)
-            verdict = self._classify(mail)
-        except UnreadableMail as exc:
-            digest = digest_of(inbound.raw)
-            return _Prepared(inbound, started, digest, f"sha256:{digest}", unreadable=exc.reason)
-        return _Prepared(inbound, started, mail.digest, dedupe_key(mail), mail, verdict)
-
-    def _parse(self, inbound: Inbound) -> ParsedMail:
-        limit = self.policy.limits.max_message_bytes
-        if inbound.declared_size is not None and inbound.declared_size > limit:
-            raise UnreadableMail(f"message of {inbound.declared_size} bytes exceeds the {limit}-byte limit")
-        return parse_mail(inbound.raw, self.policy.limits)
-
-    def _classify(self, mail: ParsedMail) -> Classification:
-        try:
-            return self.classify(mail)
-        except Exception as exc:  # a classifier bug on hostile input must not stop the inbox
-            log.exception("classifier.failed", mail=mail.digest[:12])
-            raise UnreadableMail(f"the classifier failed on this mail ({type(exc).__name__})") from exc
 
     # -- in the transaction ---------------------------------------------------------------------
     def _commit_one(self, tx: Tx, item: _Prepared) -> Result:
@@ -236,6 +245,20 @@ class Intake:
                 last[key] = max(last.get(key, 0), inbound.cursor.uid)
         for (folder, uidvalidity), uid in last.items():
             tx.advance_cursor(folder, uidvalidity, uid, self.clock())
+
+
+def _prepared(inbound: Inbound, started: float, preparation: Preparation) -> _Prepared:
+    if preparation.failure:
+        log.error("classifier.failed", mail=preparation.digest[:12], traceback=preparation.failure)
+    return _Prepared(
+        inbound,
+        started,
+        preparation.digest,
+        preparation.key,
+        preparation.mail,
+        preparation.verdict,
+        preparation.unreadable,
+    )
 
 
 def _duplicate(stored_outcome: str) -> Result:

@@ -15,7 +15,7 @@ import structlog
 from inboxbot.adapters.db.store import Store
 from inboxbot.service.delivery import Delivery, DeliveryReport
 from inboxbot.service.inbound import Inbound, Outcome
-from inboxbot.service.intake import Intake
+from inboxbot.service.intake import Intake, PendingBatch
 from inboxbot.service.ports import MailSource
 
 log = structlog.get_logger("inboxbot.worker")
@@ -118,8 +118,13 @@ class Worker:
         report = PollReport()
         progress = self.progress()
         try:
-            for batch in mailbox.batches(self._cursor):
-                self._take(mailbox, batch, report)
+            batches = mailbox.batches(self._cursor)
+            ahead = self._start(next(batches, None))
+            while ahead is not None:
+                # The next batch is read, and its parsing begun, before this one is committed: with a
+                # process pool the two overlap. Nothing of it is settled until its own commit.
+                pending, ahead = ahead, self._start(next(batches, None))
+                self._take(mailbox, pending, report)
                 progress.advance(report.total, mailbox.waiting)
                 if should_stop is not None and should_stop():
                     break
@@ -137,9 +142,12 @@ class Worker:
             )
         return report
 
-    def _take(self, mailbox: MailSource, batch: list[Inbound], report: PollReport) -> None:
-        results = self.intake.process_batch(batch)
-        for inbound, result in zip(batch, results, strict=True):
+    def _start(self, batch: list[Inbound] | None) -> PendingBatch | None:
+        return None if batch is None else self.intake.start(batch)
+
+    def _take(self, mailbox: MailSource, pending: PendingBatch, report: PollReport) -> None:
+        results = self.intake.commit(pending)
+        for inbound, result in zip(pending.batch, results, strict=True):
             if result.destination is not None:
                 mailbox.settle(inbound, result.destination)
             report.outcomes[result.outcome] += 1
