@@ -102,8 +102,8 @@ class Intake:
         return self.commit(self.start(batch))
 
     def start(self, batch: Sequence[Inbound]) -> PendingBatch:
-        """Begin the CPU work on a batch (parsing, classifying), possibly in another process, so that
-        the caller can commit the batch before meanwhile."""
+        """Begin the CPU work on a batch (parsing, classifying), in other processes when the preparer
+        has a pool, so that the caller can commit the previous batch meanwhile."""
         batch = list(batch)
         result = self.preparer.start([(inbound.raw, inbound.declared_size) for inbound in batch])
         return PendingBatch(batch, time.perf_counter(), result)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from structlog.testing import capture_logs
@@ -21,6 +23,7 @@ from inboxbot.core.intents import Classification
 from inboxbot.core.mail import ParsedMail, ParseLimits
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.preparation import Classifier, InlinePreparer, Preparation, RawMail
+from inboxbot.service.worker import PollReport
 from tests.support import QUESTION_EN, ROOT, UNSUBSCRIBE_RU, Clock, make_mail, settings_for
 
 CORPUS = ROOT / "tests" / "data" / "corpus-dev"
@@ -83,6 +86,19 @@ def _inbox(app: App, tmp_path: Path) -> MaildirMailbox:
     return MaildirMailbox(tmp_path / "mail", folders(app.settings), limit, batch_size=2 * MIN_BATCH)
 
 
+def _drain(
+    tmp_path: Path, classifier: Classifier, processes: int = 1, stop: bool = False
+) -> tuple[PollReport, list[MutableMapping[str, Any]]]:
+    """One poll of the test's Maildir by an app whose pool has ``processes``; its report and log."""
+    app = _app(tmp_path, classifier, processes)
+    try:
+        with capture_logs() as logs:
+            report = app.worker.poll(_inbox(app, tmp_path), should_stop=(lambda: True) if stop else None)
+    finally:
+        app.close()
+    return report, logs
+
+
 def _backlog(tmp_path: Path, count: int, marked: int) -> None:
     new = tmp_path / "mail" / "new"
     new.mkdir(parents=True)
@@ -93,12 +109,7 @@ def _backlog(tmp_path: Path, count: int, marked: int) -> None:
 
 def test_a_classifier_failing_in_a_pool_process_quarantines_only_that_mail(tmp_path: Path) -> None:
     _backlog(tmp_path, 3 * MIN_BATCH, marked=MIN_BATCH + 1)
-    app = _app(tmp_path, fails_on_marker)
-    try:
-        with capture_logs() as logs:
-            report = app.worker.poll(_inbox(app, tmp_path))
-    finally:
-        app.close()
+    report, logs = _drain(tmp_path, fails_on_marker)
     assert report.outcomes == {Outcome.TICKET_OPENED: 3 * MIN_BATCH - 1, Outcome.QUARANTINED: 1}
     assert any(entry["event"] == "process_pool.started" for entry in logs)
     [failure] = [entry for entry in logs if entry["event"] == "classifier.failed"]
@@ -108,12 +119,7 @@ def test_a_classifier_failing_in_a_pool_process_quarantines_only_that_mail(tmp_p
 
 def test_a_pool_process_killed_mid_backlog_loses_nothing(tmp_path: Path) -> None:
     _backlog(tmp_path, 6 * MIN_BATCH, marked=MIN_BATCH + 1)  # three batches; the first one breaks
-    app = _app(tmp_path, dies_in_a_pool_process)
-    try:
-        with capture_logs() as logs:
-            report = app.worker.poll(_inbox(app, tmp_path))
-    finally:
-        app.close()
+    report, logs = _drain(tmp_path, dies_in_a_pool_process)
     assert report.outcomes == {Outcome.TICKET_OPENED: 6 * MIN_BATCH}
     assert [entry["event"] for entry in logs].count("process_pool.broken") == 1
     assert [entry["event"] for entry in logs].count("process_pool.started") == 2  # replaced, not given up
@@ -126,12 +132,9 @@ def test_a_classifier_that_cannot_go_to_another_process_runs_in_the_worker(tmp_p
 
     assert isinstance(make_preparer(2, ParseLimits(), local_classifier), InlinePreparer)
     _backlog(tmp_path, 2 * MIN_BATCH, marked=-1)
-    app = _app(tmp_path, local_classifier)
-    try:
-        report = app.worker.poll(_inbox(app, tmp_path))
-    finally:
-        app.close()
+    report, logs = _drain(tmp_path, local_classifier)
     assert report.outcomes == {Outcome.TICKET_OPENED: 2 * MIN_BATCH}
+    assert not [entry for entry in logs if entry["event"] == "process_pool.started"]
 
 
 @pytest.mark.parametrize("processes", [0, 1])
@@ -139,10 +142,7 @@ def test_a_stop_between_batches_leaves_the_batch_read_ahead_in_the_inbox(
     tmp_path: Path, processes: int
 ) -> None:
     _backlog(tmp_path, 4 * MIN_BATCH, marked=-1)
-    app = _app(tmp_path, classify, processes)
-    try:
-        report = app.worker.poll(_inbox(app, tmp_path), should_stop=lambda: True)
-    finally:
-        app.close()
+    report, logs = _drain(tmp_path, classify, processes, stop=True)
     assert report.total == 2 * MIN_BATCH  # one batch, though the next one had been read and started
     assert len(list((tmp_path / "mail" / "new").iterdir())) == 2 * MIN_BATCH
+    assert [entry["event"] for entry in logs].count("process_pool.started") == processes
