@@ -4,15 +4,19 @@ The worker reads and commits one batch while :class:`ProcessPreparer` parses and
 in a pool of processes (spawned, not forked: the parent may run threads). The pool starts on the
 first batch big enough to be worth it, so a cron run that finds two mails starts no process. A pool
 that breaks (a process killed) is replaced at the next batch; the batch in hand is prepared here.
-Pool processes ignore SIGINT and SIGTERM: the worker's own shutdown closes them once it is done.
+Pool processes ignore SIGINT and SIGTERM: the worker's own shutdown closes them once it is done. A
+worker that dies without a shutdown (SIGKILL, the OOM killer) takes them with it: each watches its
+parent and exits when it is gone, instead of waiting forever for work.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -117,6 +121,15 @@ def _start_process(limits: ParseLimits, classify: Classifier) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _limits, _classify = limits, classify
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the worker that started this process is gone, whatever it is doing."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
 
 
 def _prepare_share(raws: list[RawMail]) -> list[Preparation]:

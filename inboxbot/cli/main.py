@@ -17,7 +17,7 @@ from inboxbot.cli.sla_cmd import sla_group
 from inboxbot.cli.status_cmd import status_command
 from inboxbot.cli.tickets_cmd import tickets_group
 from inboxbot.service.inbound import Outcome
-from inboxbot.service.runner import run_forever
+from inboxbot.service.runner import StopSignals, run_forever
 from inboxbot.service.worker import CycleReport
 
 
@@ -49,7 +49,8 @@ def run_once(state: CliState) -> None:
             return
         try:
             app.worker.progress = terminal_progress()
-            report = app.worker.run_once()
+            with StopSignals(app.worker.stopping):  # a cron timeout's SIGTERM ends the batch in hand
+                report = app.worker.run_once()
             app.worker.beat("poll", mails=report.poll.total)
         finally:
             lock.release()

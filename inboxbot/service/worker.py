@@ -85,12 +85,16 @@ class Worker:
         self._fulfil = fulfil
         self._sla = sla
         self.progress: Callable[[], Progress] = LogProgress
-        self.stopping = threading.Event()  # set by a long-running worker's shutdown
+        self.stopping = threading.Event()  # set on SIGTERM/SIGINT: finish what is in hand, start nothing
 
     def run_once(self) -> CycleReport:
-        """Poll, fulfil unsubscribes, sweep the SLA, then deliver: mail the cycle causes leaves in it."""
-        poll = self.poll()
-        self.sweep()
+        """Poll, fulfil unsubscribes, sweep the SLA, then deliver: mail the cycle causes leaves in it.
+
+        Once :attr:`stopping` is set the cycle finishes the batch in hand and skips the sweeps (the
+        next cycle does them); delivery stops between its batches."""
+        poll = self.poll(should_stop=self.stopping.is_set)
+        if not self.stopping.is_set():
+            self.sweep()
         delivery = self.deliver()
         return CycleReport(poll=poll, delivery=delivery)
 

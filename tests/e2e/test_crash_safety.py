@@ -96,3 +96,78 @@ def test_sigkill_mid_batch_then_rerun_loses_nothing_and_doubles_nothing(
     assert list_uids(imap_account, "INBOX") == []
     assert len(fetch_all(imap_account, "Processed")) == MAILS
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == MAILS
+
+
+def _backlog(imap_account: ImapAccount, mails: int) -> None:
+    for i in range(mails):
+        append(imap_account, make_mail(f"Hello, question number {i}.", sender=f"c{i}@example.com"))
+
+
+def _wait_for_tickets(process: subprocess.Popen[bytes], url: str, at_least: int) -> None:
+    deadline = time.monotonic() + 60
+    while count(url, Ticket) < at_least:
+        assert process.poll() is None, "the worker finished before the test could interrupt it"
+        assert time.monotonic() < deadline, "the worker made no progress"
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return not any(line.startswith("State:\tZ") for line in status)
+    except FileNotFoundError:
+        return False
+
+
+def test_sigterm_to_run_once_ends_the_batch_in_hand_and_exits_0(
+    imap_account: ImapAccount, db_url: str, tmp_path: Path
+) -> None:
+    """What a cron job's time limit does: the batch in hand is committed and moved, the rest waits."""
+    mails = 300
+    _backlog(imap_account, mails)
+    settings = settings_for(
+        db_url=db_url, imap_account=imap_account, files=tmp_path / "outbox", imap={"batch_size": 25}
+    )
+    env = env_for(settings)
+    assert inboxbot("db", "upgrade", env=env).returncode == 0
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "inboxbot", "run-once"], env=env, cwd=ROOT, stderr=subprocess.PIPE
+    )
+    _wait_for_tickets(worker, db_url, 25)
+    worker.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    _, stderr = worker.communicate(timeout=30)
+
+    assert worker.returncode == 0, stderr
+    assert time.monotonic() - started < 10
+    assert b'"worker.stopping"' in stderr
+    done = count(db_url, Ticket)
+    assert done < mails
+    assert len(list_uids(imap_account, "Processed")) == done  # what was committed has left the inbox
+    assert len(list_uids(imap_account, "INBOX")) == mails - done
+
+    assert inboxbot("run-once", env=env).returncode == 0
+    assert count(db_url, Ticket) == mails and count(db_url, OutboxMail) == mails
+
+
+def test_parse_processes_do_not_outlive_a_killed_worker(
+    imap_account: ImapAccount, db_url: str, tmp_path: Path
+) -> None:
+    _backlog(imap_account, MAILS)
+    settings = settings_for(
+        db_url=db_url, imap_account=imap_account, files=tmp_path / "outbox", imap={"batch_size": 25}
+    )
+    env = env_for(settings)
+    assert inboxbot("db", "upgrade", env=env).returncode == 0
+    worker = start_run_once(env)
+    _wait_for_tickets(worker, db_url, 25)  # batches of 25 are parsed in the pool
+    with open(f"/proc/{worker.pid}/task/{worker.pid}/children") as children:
+        helpers = [int(pid) for pid in children.read().split()]
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+    assert helpers, "no parse process was started"
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _alive(pid)]
