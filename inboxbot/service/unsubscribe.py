@@ -193,8 +193,9 @@ class Unsubscriber:
             # One commit for the whole batch; rows are written as each backend's savepoint ends and
             # at the commit, not before every lookup (each lookup sees the rows it needs already).
             with self.store.transaction() as tx, tx.session.no_autoflush:
+                rows = tx.contacts.fulfilments_with_tickets(batch)
                 for fulfilment_id in batch:
-                    self._work(tx, fulfilment_id, report)
+                    self._work(tx, rows.get(fulfilment_id), report)
         if report.done or report.retrying or report.failed or report.expired:
             log.info(
                 "unsubscribe.done",
@@ -211,8 +212,7 @@ class Unsubscriber:
             rows = tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
             return [row.id for row in rows if row.id is not None]
 
-    def _work(self, tx: Tx, fulfilment_id: int, report: FulfilmentReport) -> None:
-        row = tx.session.get(Fulfilment, fulfilment_id)
+    def _work(self, tx: Tx, row: Fulfilment | None, report: FulfilmentReport) -> None:
         if row is None or row.status != "pending":
             return
         for backend in self.backends:

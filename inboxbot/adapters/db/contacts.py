@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, SQLModel, col
 
 from inboxbot.adapters.db.models import (
@@ -232,6 +233,12 @@ class ContactQueries:
     def fulfilments_of(self, ticket_id: int) -> Sequence[Fulfilment]:
         stmt = select(Fulfilment).where(col(Fulfilment.ticket_id) == ticket_id).order_by(col(Fulfilment.id))
         return self.session.scalars(stmt).all()
+
+    def fulfilments_with_tickets(self, ids: Sequence[int]) -> dict[int, Fulfilment]:
+        """The fulfilments of ``ids`` with their tickets, in one query."""
+        with_ticket = joinedload(Fulfilment.ticket)  # type: ignore[arg-type]  # a relationship, not a column
+        stmt = select(Fulfilment).where(col(Fulfilment.id).in_(list(ids))).options(with_ticket)
+        return {row.id: row for row in self.session.scalars(stmt).unique() if row.id is not None}
 
     def claim_due_fulfilments(self, now: datetime, lease_until: datetime, limit: int) -> list[Fulfilment]:
         due = (
