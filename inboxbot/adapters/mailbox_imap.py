@@ -35,7 +35,7 @@ IDLE_EOF_CHECKS = 3  # instant, empty IDLE checks in a row that mean the server 
 MOVE_GROUP = 500
 """Settled mails are moved once this many wait, the rest when the caller flushes. Each MOVE makes the
 server rewrite the inbox's index, on a Maildir in time that grows with what the inbox still holds:
-moving a 5,000-mail backlog a fetch batch at a time cost it a sixth of the drain (measured)."""
+moving a 5,000-mail backlog a fetch batch at a time cost a quarter of the drain (measured)."""
 
 
 class ImapMailbox:

@@ -1,8 +1,8 @@
 """The CPU work on an inbound mail, before any transaction: parse it and classify it.
 
 It needs nothing but the raw bytes, the limits and the classifier, and its result pickles, so it may
-run in another process (:mod:`inboxbot.adapters.process_pool`) while this one commits the batch
-before. :class:`InlinePreparer` does it here, when asked for the result.
+run in another process (:mod:`inboxbot.adapters.process_pool`) while this one commits the previous
+batch. :class:`InlinePreparer` does it here, when the result is asked for.
 """
 
 from __future__ import annotations
