@@ -2,4 +2,5 @@
 
 from inboxbot.cli import main
 
-main()
+if __name__ == "__main__":  # spawned parse processes import this module too, and must not run the CLI
+    main()
