@@ -10,13 +10,13 @@ asked for nothing else is resolved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
 
-from inboxbot.adapters.db.models import AddressConfirmation, Fulfilment, Suppression, Ticket
+from inboxbot.adapters.db.models import AddressConfirmation, Fulfilment, Suppression, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.config import UnsubscribeSettings
 from inboxbot.core.addresses import mask_address
@@ -194,8 +194,9 @@ class Unsubscriber:
             # at the commit, not before every lookup (each lookup sees the rows it needs already).
             with self.store.transaction() as tx, tx.session.no_autoflush:
                 rows = tx.contacts.fulfilments_with_tickets(batch)
+                facts = TicketFacts.load(tx, [row.ticket_id for row in rows.values() if row.ticket_id])
                 for fulfilment_id in batch:
-                    self._work(tx, rows.get(fulfilment_id), report)
+                    self._work(tx, rows.get(fulfilment_id), facts, report)
         if report.done or report.retrying or report.failed or report.expired:
             log.info(
                 "unsubscribe.done",
@@ -212,7 +213,7 @@ class Unsubscriber:
             rows = tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
             return [row.id for row in rows if row.id is not None]
 
-    def _work(self, tx: Tx, row: Fulfilment | None, report: FulfilmentReport) -> None:
+    def _work(self, tx: Tx, row: Fulfilment | None, facts: TicketFacts, report: FulfilmentReport) -> None:
         if row is None or row.status != "pending":
             return
         for backend in self.backends:
@@ -228,7 +229,7 @@ class Unsubscriber:
             row.results = {**row.results, backend.name: left}  # recorded as each backend answers
             tx.session.add(row)
             savepoint.commit()
-        self._finish(tx, row, report)
+        self._finish(tx, row, facts, report)
 
     def _failed_attempt(
         self, tx: Tx, row: Fulfilment, backend: str, error: BackendError, report: FulfilmentReport
@@ -272,7 +273,7 @@ class Unsubscriber:
             tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="unsubscribe could not be completed"
         )
 
-    def _finish(self, tx: Tx, row: Fulfilment, report: FulfilmentReport) -> None:
+    def _finish(self, tx: Tx, row: Fulfilment, facts: TicketFacts, report: FulfilmentReport) -> None:
         now = self.clock()
         ticket = row.ticket
         assert ticket is not None
@@ -289,7 +290,7 @@ class Unsubscriber:
         )
         if row.notify:
             self._confirm(tx, ticket, row, segments, now)
-        settle_ticket(tx, ticket, now, self.lifecycle)
+        settle_ticket(tx, ticket, now, self.lifecycle, facts)
         report.done += 1
         log.info(
             "unsubscribe.fulfilled",
@@ -333,13 +334,37 @@ class Unsubscriber:
         return len(stale)
 
 
-def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -> None:
+@dataclass(frozen=True)
+class TicketFacts:
+    """What settling tickets needs to know of them, read for a whole batch of tickets at once.
+
+    The fulfilments and confirmations are the session's own objects, so what the batch changes in
+    them is seen; ``asked`` is what the clients asked for, which fulfilling never changes."""
+
+    fulfilments: Mapping[int, Sequence[Fulfilment]]
+    confirmations: Mapping[int, Sequence[AddressConfirmation]]
+    asked: Mapping[int, frozenset[str]]
+
+    @classmethod
+    def load(cls, tx: Tx, ticket_ids: Sequence[int]) -> TicketFacts:
+        events = tx.events_of_many(ticket_ids)
+        return cls(
+            fulfilments=tx.contacts.fulfilments_of_many(ticket_ids),
+            confirmations=tx.contacts.confirmations_of_many(ticket_ids),
+            asked={ticket_id: _asked(events[ticket_id]) for ticket_id in events},
+        )
+
+
+def settle_ticket(
+    tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle, facts: TicketFacts | None = None
+) -> None:
     """Resolve an unsubscribe-only ticket once nothing is pending; wait while owners must confirm."""
     assert ticket.id is not None
-    fulfilments = tx.contacts.fulfilments_of(ticket.id)
+    facts = facts if facts is not None and ticket.id in facts.asked else TicketFacts.load(tx, [ticket.id])
+    fulfilments = facts.fulfilments[ticket.id]
     if any(f.status == "pending" for f in fulfilments):
         return
-    if any(c.status == "pending" for c in tx.contacts.confirmations_of(ticket.id)):
+    if any(c.status == "pending" for c in facts.confirmations[ticket.id]):
         lifecycle.transition(
             tx,
             ticket,
@@ -350,7 +375,7 @@ def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -
         )
         return
     failed = any(f.status == "failed" for f in fulfilments)
-    if _only_ever_unsubscribe(tx, ticket.id) and not failed:
+    if facts.asked[ticket.id] == {Intent.UNSUBSCRIBE.value} and not failed:
         lifecycle.transition(
             tx,
             ticket,
@@ -366,13 +391,13 @@ def settle_ticket(tx: Tx, ticket: Ticket, now: datetime, lifecycle: Lifecycle) -
         )
 
 
-def _only_ever_unsubscribe(tx: Tx, ticket_id: int) -> bool:
-    """Whether unsubscribing was all this ticket was ever about (a question asked along the way, or
-    another request, leaves it to a person)."""
+def _asked(events: Sequence[TicketEvent]) -> frozenset[str]:
+    """What the client asked for over the ticket's life: unsubscribing alone lets it resolve itself (a
+    question asked along the way, or another request, leaves it to a person)."""
     asked: set[str] = set()
-    for event in tx.events_of(ticket_id):
+    for event in events:
         if event.kind == "opened" or (event.kind == "client_replied" and event.detail.get("from_client")):
             asked.update(event.detail.get("intents", []))
         elif event.kind == "reclassified":
             asked = set(event.detail.get("to", []))
-    return asked == {Intent.UNSUBSCRIBE.value}
+    return frozenset(asked)

@@ -231,8 +231,12 @@ class ContactQueries:
         return self.session.scalars(stmt).first()
 
     def fulfilments_of(self, ticket_id: int) -> Sequence[Fulfilment]:
-        stmt = select(Fulfilment).where(col(Fulfilment.ticket_id) == ticket_id).order_by(col(Fulfilment.id))
-        return self.session.scalars(stmt).all()
+        return self.fulfilments_of_many([ticket_id])[ticket_id]
+
+    def fulfilments_of_many(self, ticket_ids: Sequence[int]) -> dict[int, list[Fulfilment]]:
+        """Ticket id -> its fulfilments, for several tickets in one query."""
+        stmt = select(Fulfilment).where(col(Fulfilment.ticket_id).in_(list(ticket_ids)))
+        return _by_ticket(ticket_ids, self.session.scalars(stmt.order_by(col(Fulfilment.id))))
 
     def fulfilments_with_tickets(self, ids: Sequence[int]) -> dict[int, Fulfilment]:
         """The fulfilments of ``ids`` with their tickets, in one query."""
@@ -263,8 +267,12 @@ class ContactQueries:
 
     # -- confirmations of other addresses -------------------------------------------------------
     def confirmations_of(self, ticket_id: int) -> Sequence[AddressConfirmation]:
-        stmt = select(AddressConfirmation).where(col(AddressConfirmation.ticket_id) == ticket_id)
-        return self.session.scalars(stmt.order_by(col(AddressConfirmation.id))).all()
+        return self.confirmations_of_many([ticket_id])[ticket_id]
+
+    def confirmations_of_many(self, ticket_ids: Sequence[int]) -> dict[int, list[AddressConfirmation]]:
+        """Ticket id -> the confirmations asked for it, for several tickets in one query."""
+        stmt = select(AddressConfirmation).where(col(AddressConfirmation.ticket_id).in_(list(ticket_ids)))
+        return _by_ticket(ticket_ids, self.session.scalars(stmt.order_by(col(AddressConfirmation.id))))
 
     def pending_confirmation(self, request_ids: Sequence[str], address: str) -> AddressConfirmation | None:
         if not request_ids:
@@ -281,3 +289,14 @@ class ContactQueries:
             col(AddressConfirmation.status) == "pending", col(AddressConfirmation.created_at) < before
         )
         return self.session.scalars(stmt).all()
+
+
+_HasTicket = TypeVar("_HasTicket", Fulfilment, AddressConfirmation)
+
+
+def _by_ticket(ticket_ids: Sequence[int], rows: Iterable[_HasTicket]) -> dict[int, list[_HasTicket]]:
+    grouped: dict[int, list[_HasTicket]] = {ticket_id: [] for ticket_id in ticket_ids}
+    for row in rows:
+        if row.ticket_id is not None:
+            grouped.setdefault(row.ticket_id, []).append(row)
+    return grouped

@@ -234,19 +234,26 @@ class Tx:
 
     def events_of(self, ticket_id: int) -> Sequence[TicketEvent]:
         """The ticket's events, those gathered in this transaction last (not written yet, no id)."""
+        return self.events_of_many([ticket_id]).get(ticket_id, [])
+
+    def events_of_many(self, ticket_ids: Sequence[int]) -> dict[int, list[TicketEvent]]:
+        """:meth:`events_of` for several tickets in one query: ticket id -> its events."""
+        wanted = set(ticket_ids)
         stmt = (
             select(TicketEvent)
-            .where(col(TicketEvent.ticket_id) == ticket_id)
+            .where(col(TicketEvent.ticket_id).in_(wanted))
             .order_by(col(TicketEvent.at), col(TicketEvent.id))
         )
+        events: dict[int, list[TicketEvent]] = {ticket_id: [] for ticket_id in wanted}
         with self.session.no_autoflush:  # events never wait in the session, only in the gathered list
-            stored = list(self.session.scalars(stmt))
-        gathered = [
-            TicketEvent(ticket_id=ticket_id, **row)
-            for ticket, row in self._events
-            if (ticket.id if isinstance(ticket, Ticket) else ticket) == ticket_id
-        ]
-        return [*stored, *gathered]
+            for event in self.session.scalars(stmt):
+                assert event.ticket_id is not None  # selected by it
+                events[event.ticket_id].append(event)
+        for ticket, row in self._events:
+            ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+            if ticket_id in wanted and ticket_id is not None:
+                events[ticket_id].append(TicketEvent(ticket_id=ticket_id, **row))
+        return events
 
     # -- outbox ---------------------------------------------------------------------------------
     def enqueue(self, mail: OutboxMail) -> OutboxMail:
