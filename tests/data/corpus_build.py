@@ -1,22 +1,28 @@
-"""Build corpus-blind-4 (<id>.eml + labels.json) from cases.json.
+"""Build a held-out corpus (<id>.eml + labels.json) from its cases.json.
 
-A held-out set written before the blind-3 fixes, independently of the other corpora: the same labelling
-rules (/work/shared/corpus/README.md), ordinary wordings. Each case names how it is sent (``enc``:
-utf-8 quoted-printable by default, ``b64``, ``cp1251``, ``koi8-r``, ``html``), what it quotes
+The held-out sets corpus-blind-2 and corpus-blind-4 are written as cases, independently of the other
+corpora, under the same labelling rules (/work/shared/corpus/README.md). Each case names how it is sent
+(``enc``: utf-8 quoted-printable by default, ``b64``, ``cp1251``, ``koi8-r``, ``html``), what it quotes
 (``quote``: our newsletter or acknowledgement in ru/kk/en) and any extra ``headers``; ``bounce`` makes a
-multipart/report DSN. Run: python tests/data/corpus-blind-4/build.py
+multipart/report DSN. Run: python -m tests.data.corpus_build corpus-blind-4
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+DATA = Path(__file__).resolve().parent
 TZ = timezone(timedelta(hours=5))
+# Each built corpus: the tag in its Message-IDs and DSN boundaries, and the date of its first mail.
+CORPORA = {
+    "corpus-blind-2": ("b2", datetime(2026, 11, 25, 9, 0, tzinfo=TZ)),
+    "corpus-blind-4": ("b4", datetime(2026, 11, 26, 9, 0, tzinfo=TZ)),
+}
 
 QUOTES = {
     "news_ru": (
@@ -67,7 +73,7 @@ QUOTES = {
 }
 
 
-def build(case: dict[str, object], n: int) -> bytes:
+def build(case: dict[str, object], n: int, tag: str, first: datetime) -> bytes:
     msg = EmailMessage()
     msg["From"] = str(case["from"])
     msg["To"] = "hello@1texno.kz"
@@ -81,9 +87,9 @@ def build(case: dict[str, object], n: int) -> bytes:
         msg["In-Reply-To"] = f"<news-{quote}.{n}@1texno.kz>"
         msg["References"] = f"<news-{quote}.{n}@1texno.kz>"
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(datetime(2026, 11, 26, 9, 0, tzinfo=TZ) + timedelta(hours=7 * n))
-    msg["Message-ID"] = f"<b4.{case['id']}.{n}@{str(case['from']).split('@')[-1].rstrip('>')}>"
-    for name, value in dict(case.get("headers", {})).items():  # type: ignore[arg-type]
+    msg["Date"] = format_datetime(first + timedelta(hours=7 * n))
+    msg["Message-ID"] = f"<{tag}.{case['id']}.{n}@{str(case['from']).split('@')[-1].rstrip('>')}>"
+    for name, value in dict(case.get("headers", {})).items():  # type: ignore[call-overload]
         msg[name] = value
     enc = str(case.get("enc", "qp"))
     if enc == "html":
@@ -97,13 +103,13 @@ def build(case: dict[str, object], n: int) -> bytes:
     else:
         msg.set_content(body, cte="quoted-printable")
     if case.get("bounce"):
-        return _report(msg, body, str(case["bounce"]))
+        return _report(msg, body, str(case["bounce"]), tag)
     return bytes(msg)
 
 
-def _report(msg: EmailMessage, body: str, status: str) -> bytes:
+def _report(msg: EmailMessage, body: str, status: str, tag: str) -> bytes:
     """A multipart/report DSN: the human-readable part and a message/delivery-status part."""
-    boundary = "==b4-dsn-boundary=="
+    boundary = f"=={tag}-dsn-boundary=="
     text = EmailMessage()
     text.set_content(body, cte="quoted-printable")
     head = "".join(
@@ -121,12 +127,17 @@ def _report(msg: EmailMessage, body: str, status: str) -> bytes:
 
 
 def main() -> None:
-    cases = json.loads((HERE / "cases.json").read_text("utf-8"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", choices=sorted(CORPORA))
+    name = parser.parse_args().corpus
+    tag, first = CORPORA[name]
+    here = DATA / name
+    cases = json.loads((here / "cases.json").read_text("utf-8"))
     labels = {}
     for n, case in enumerate(cases):
-        (HERE / f"{case['id']}.eml").write_bytes(build(case, n))
+        (here / f"{case['id']}.eml").write_bytes(build(case, n, tag, first))
         labels[case["id"]] = {"intents": sorted(case["intents"]), "lang": case["lang"]}
-    (HERE / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    (here / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
