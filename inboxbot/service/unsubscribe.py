@@ -195,8 +195,11 @@ class Unsubscriber:
             with self.store.transaction() as tx, tx.session.no_autoflush:
                 rows = tx.contacts.fulfilments_with_tickets(batch)
                 facts = TicketFacts.load(tx, [row.ticket_id for row in rows.values() if row.ticket_id])
-                for fulfilment_id in batch:
-                    self._work(tx, rows.get(fulfilment_id), facts, report)
+                live = [row for i in batch if (row := rows.get(i)) is not None and row.status == "pending"]
+                for backend in self.backends:
+                    live = self._ask(tx, backend, live, report)
+                for row in live:
+                    self._finish(tx, row, facts, report)
         if report.done or report.retrying or report.failed or report.expired:
             log.info(
                 "unsubscribe.done",
@@ -213,23 +216,47 @@ class Unsubscriber:
             rows = tx.contacts.claim_due_fulfilments(now, now + LEASE, self.settings.batch_size)
             return [row.id for row in rows if row.id is not None]
 
-    def _work(self, tx: Tx, row: Fulfilment | None, facts: TicketFacts, report: FulfilmentReport) -> None:
-        if row is None or row.status != "pending":
-            return
-        for backend in self.backends:
-            if backend.name in row.results:
-                continue
-            savepoint = tx.savepoint()
+    def _ask(
+        self, tx: Tx, backend: SegmentBackend, rows: list[Fulfilment], report: FulfilmentReport
+    ) -> list[Fulfilment]:
+        """Have ``backend`` remove every row's address; return the rows it did not fail on.
+
+        The whole batch goes in one savepoint (one flush, not one per row). Should the backend fail on
+        an address, what it did in the transaction is rolled back, that row's attempt is counted, and
+        the other rows are asked again a row at a time (removal is idempotent), each in its own
+        savepoint, so that only failing rows are held back."""
+        todo = [row for row in rows if backend.name not in row.results]
+        savepoint = tx.savepoint()
+        for row in todo:
             try:
                 left = backend.remove_everywhere(row.address, tx)
             except BackendError as exc:
                 savepoint.rollback()
                 self._failed_attempt(tx, row, backend.name, exc, report)
-                return
-            row.results = {**row.results, backend.name: left}  # recorded as each backend answers
-            tx.session.add(row)
-            savepoint.commit()
-        self._finish(tx, row, facts, report)
+                failed = {id(row)} | {
+                    id(r) for r in todo if r is not row and not self._ask_one(tx, backend, r, report)
+                }
+                return [r for r in rows if id(r) not in failed]
+            self._record_answer(tx, row, backend.name, left)
+        savepoint.commit()
+        return rows
+
+    def _ask_one(self, tx: Tx, backend: SegmentBackend, row: Fulfilment, report: FulfilmentReport) -> bool:
+        savepoint = tx.savepoint()
+        try:
+            left = backend.remove_everywhere(row.address, tx)
+        except BackendError as exc:
+            savepoint.rollback()
+            self._failed_attempt(tx, row, backend.name, exc, report)
+            return False
+        self._record_answer(tx, row, backend.name, left)
+        savepoint.commit()
+        return True
+
+    @staticmethod
+    def _record_answer(tx: Tx, row: Fulfilment, backend: str, left: list[str]) -> None:
+        row.results = {**row.results, backend: left}  # recorded as each backend answers
+        tx.session.add(row)
 
     def _failed_attempt(
         self, tx: Tx, row: Fulfilment, backend: str, error: BackendError, report: FulfilmentReport

@@ -240,6 +240,52 @@ def test_a_failing_backend_is_retried_and_nothing_is_confirmed_before_it_succeed
     assert all_tickets(app)[0].status == "resolved"
 
 
+@dataclass
+class RefusesOne:
+    """An external mailing service that is down for one address only, for its first ``outage`` asks."""
+
+    refused: str
+    outage: int
+    asked: list[str] = field(default_factory=list)
+    name: str = "picky-service"
+
+    def remove_everywhere(self, address: str, tx: Tx) -> list[str]:
+        self.asked.append(address)
+        if address == self.refused and self.asked.count(address) <= self.outage:
+            raise BackendError("502 from the API")
+        return ["Service list"]
+
+
+def test_a_backend_failing_on_one_address_holds_back_only_that_one(
+    smtp_server: SmtpServer, db_url: str, tmp_path: Path, make_app: AppFactory, clock: Clock
+) -> None:
+    service = RefusesOne(refused="pavel@example.ru", outage=1)
+    settings = settings_for(
+        db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server, unsubscribe={"backoff_seconds": 60}
+    )
+    app = make_app(settings, backends=[DatabaseSegments(clock), service])
+    load_segments(app, tmp_path)
+    (tmp_path / "mail" / "new").mkdir(parents=True)
+    for i, (address, (subject, body)) in enumerate(UNSUBSCRIBE.items()):
+        mail = make_mail(body, sender=address, subject=subject, message_id=f"<u.{address}>")
+        (tmp_path / "mail" / "new" / str(i)).write_bytes(mail)
+
+    app.worker.run_once()
+
+    confirmed = sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(3))
+    assert confirmed == sorted(a for a in UNSUBSCRIBE if a != "pavel@example.ru")
+    assert service.asked.count("pavel@example.ru") == 1  # its attempt is counted once per cycle
+    assert members(app, "Новости") == ["stays@example.kz"]  # the database backend removed all four
+    statuses = {t.sender: t.status for t in all_tickets(app)}
+    assert statuses.pop("pavel@example.ru") == "new" and set(statuses.values()) == {"resolved"}
+
+    clock.advance(seconds=61)
+    app.worker.run_once()
+
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(4)) == sorted(UNSUBSCRIBE)
+    assert {t.status for t in all_tickets(app)} == {"resolved"}
+
+
 def test_a_backend_that_refuses_for_good_hands_the_ticket_to_a_person(
     smtp_server: SmtpServer, db_url: str, tmp_path: Path, make_app: AppFactory
 ) -> None:
