@@ -138,6 +138,7 @@ class Intake:
                 {item.mail.from_address for item in prepared if item.mail and item.mail.from_address}
             )
             tx.preload_reply_counts(senders, now - REPLY_WINDOW)
+            tx.contacts.preload_suppressions(senders)
             results = []
             # Rows pile up and are written in one flush at the commit, not mail by mail; lookups made
             # meanwhile (threads, suppressions) see the database as it was, which is why a batch that

@@ -55,6 +55,7 @@ _PG_ADD_MEMBERS = text(
 class ContactQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._unsuppressed: set[str] = set()  # known not on the list (see preload_suppressions)
 
     @property
     def _postgresql(self) -> bool:
@@ -174,13 +175,20 @@ class ContactQueries:
     def suppression(self, email: str) -> Suppression | None:
         return self.session.get(Suppression, email)
 
+    def preload_suppressions(self, emails: Iterable[str]) -> None:
+        """Learn for a whole batch which addresses are not suppressed, so that :meth:`suppress` need not
+        ask the database address by address. What this transaction suppresses is forgotten there."""
+        batch = set(emails)
+        self._unsuppressed = batch - self.suppressed_among(batch)
+
     def suppress(self, suppression: Suppression) -> bool:
         """Add to the suppression list; False when the address was suppressed already (or is being
         suppressed in this very transaction)."""
         if self._pending(Suppression, lambda s: s.email == suppression.email):
             return False
-        if self.session.get(Suppression, suppression.email) is not None:
+        if suppression.email not in self._unsuppressed and self.suppression(suppression.email) is not None:
             return False
+        self._unsuppressed.discard(suppression.email)
         self.session.add(suppression)
         return True
 
