@@ -461,3 +461,25 @@ def test_tls_to_imap_is_verified(
     assert make_app(trusted).worker.run_once().poll.total == 1
     with pytest.raises(MailSourceError, match="failed TLS verification"):
         make_app(untrusted).worker.run_once()
+
+
+def test_a_follow_up_in_the_same_batch_as_its_original_joins_its_ticket(
+    imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory
+) -> None:
+    append(imap_account, make_mail(QUESTION_EN, sender="tom@example.com", message_id="<q1@example.com>"))
+    append(
+        imap_account,
+        make_mail(
+            "Forgot to say: the plan is for 30 pupils.",
+            sender="tom@example.com",
+            subject="Re: Request",
+            headers={"In-Reply-To": "<q1@example.com>", "References": "<q1@example.com>"},
+        ),
+    )
+    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
+
+    report = app.worker.run_once()
+
+    assert report.poll.outcomes == {Outcome.TICKET_OPENED: 1, Outcome.REPLY_ADDED: 1}
+    assert len(tickets(app)) == 1
+    assert len(smtp_server.wait_for(1)) == 1  # one acknowledgement, not two

@@ -98,6 +98,9 @@ class Tx:
         self._sequences: dict[int, int] = {}
         self._reply_counts_since = datetime.min
         self._events: list[tuple[Ticket | int, dict[str, Any]]] = []
+        # Message-IDs this transaction stored or queued, with their tickets: a batch's rows are written
+        # at its end, and a follow-up in the same batch as its original must still find the ticket.
+        self._threads: list[tuple[str, Ticket]] = []
 
     @property
     def dialect(self) -> str:
@@ -119,6 +122,8 @@ class Tx:
     def add_message(self, message: Message, raw: bytes | None) -> Message:
         """Store an inbound mail and its raw bytes; both are written at the next flush."""
         self.session.add(message)
+        if message.message_id and message.ticket is not None:
+            self._threads.append((message.message_id, message.ticket))
         if raw is not None:
             self.session.add(MessageRaw(message=message, raw=raw))
         return message
@@ -163,7 +168,7 @@ class Tx:
 
     def savepoint(self) -> Savepoint:
         """A nested transaction; what is added after it starts goes if it is rolled back."""
-        return Savepoint(self, len(self._events), self.session.begin_nested())
+        return Savepoint(self, (len(self._events), len(self._threads)), self.session.begin_nested())
 
     def before_commit(self) -> None:
         """Write back what was counted or gathered in memory during the transaction."""
@@ -200,7 +205,9 @@ class Tx:
         ticket_id = (
             self.session.execute(sent.limit(1)).scalar() or self.session.execute(got.limit(1)).scalar()
         )
-        return self.session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket_id:
+            return self.session.get(Ticket, ticket_id)
+        return next((ticket for message_id, ticket in self._threads if message_id in ids), None)
 
     def tickets(self, statuses: Sequence[str] | None = None, limit: int | None = None) -> Sequence[Ticket]:
         stmt = select(Ticket).order_by(col(Ticket.received_at), col(Ticket.id))
@@ -259,6 +266,8 @@ class Tx:
     def enqueue(self, mail: OutboxMail) -> OutboxMail:
         """Queue a mail; it is written at the next flush (its Message-ID identifies it meanwhile)."""
         self.session.add(mail)
+        if mail.ticket is not None:
+            self._threads.append((mail.message_id, mail.ticket))
         if self._reply_counts is not None:
             self._reply_counts[mail.recipient] = self._reply_counts.get(mail.recipient, 0) + 1
         return mail
@@ -391,14 +400,17 @@ class Tx:
 
 
 class Savepoint:
-    """A nested transaction of a :class:`Tx` that also forgets the events gathered since it began."""
+    """A nested transaction of a :class:`Tx` that also forgets what it gathered since it began (events,
+    thread Message-IDs)."""
 
-    def __init__(self, tx: Tx, mark: int, nested: SessionTransaction) -> None:
+    def __init__(self, tx: Tx, mark: tuple[int, int], nested: SessionTransaction) -> None:
         self._tx, self._mark, self._nested = tx, mark, nested
 
     def commit(self) -> None:
         self._nested.commit()
 
     def rollback(self) -> None:
-        del self._tx._events[self._mark :]
+        events, threads = self._mark
+        del self._tx._events[events:]
+        del self._tx._threads[threads:]
         self._nested.rollback()
