@@ -3,7 +3,9 @@
 Reading never changes a mail (``BODY.PEEK[]``). A mail is moved out of the inbox only when the caller
 settles it, which it does after the mail's effects are committed; moves are grouped (up to
 :data:`MOVE_GROUP` mails, the rest when the caller flushes) and use MOVE when the server has it, else
-COPY + ``\\Deleted`` + (UID) EXPUNGE.
+COPY + ``\\Deleted`` + (UID) EXPUNGE. A full group is moved in a background thread, started right after
+the next batch is fetched, so that the server moves while the caller commits that batch; every other
+use of the connection waits for it first (one command at a time on the connection).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class ImapMailbox:
         self.name = f"imap:{settings.folder}"
         self._client: IMAPClient | None = None
         self._pending: dict[Destination, list[int]] = {}
+        self._mover: _Mover | None = None
         self._read_up_to: int | None = None  # UIDNEXT as of the last read: a higher one means new mail
         self.waiting = 0
 
@@ -95,6 +98,8 @@ class ImapMailbox:
 
     @property
     def client(self) -> IMAPClient:
+        """The connection, once a group being moved in the background has gone (or failed: raised here)."""
+        self._join_mover()
         if self._client is None:
             self.connect()
         assert self._client is not None
@@ -102,6 +107,8 @@ class ImapMailbox:
 
     def close(self) -> None:
         """Log out; a connection that is already broken is shut without a word (its socket too)."""
+        with contextlib.suppress(MailSourceError):
+            self._join_mover()  # a failed move is only logged: the next run moves those mails
         client, self._client = self._client, None
         if client is None:
             return
@@ -147,7 +154,9 @@ class ImapMailbox:
         self._note_cursor(folder, uidvalidity, uids, cursor(folder))
         size = self.settings.batch_size
         for start in range(0, len(uids), size):
-            yield list(self._fetch_batch(folder, uidvalidity, uids[start : start + size]))
+            batch = list(self._fetch_batch(folder, uidvalidity, uids[start : start + size]))
+            self._move_full_group_meanwhile()
+            yield batch
 
     def wait_for_mail(self, timeout: float, stop: threading.Event) -> None:
         """IMAP IDLE until the server reports new mail, ``timeout`` passes or ``stop`` is set; a plain
@@ -250,34 +259,70 @@ class ImapMailbox:
 
     # -- settling -------------------------------------------------------------------------------
     def settle(self, inbound: Inbound, destination: Destination) -> None:
-        """Buffer the move; the buffer is carried out once it holds :data:`MOVE_GROUP` mails."""
+        """Buffer the move; a full group (:data:`MOVE_GROUP` mails) is moved after the next fetch."""
         assert inbound.cursor is not None
         self._pending.setdefault(destination, []).append(inbound.cursor.uid)
-        if sum(len(uids) for uids in self._pending.values()) >= MOVE_GROUP:
-            self.flush()
 
     def flush(self) -> None:
+        """Move every settled mail now (and wait for a group being moved in the background)."""
+        client = self.client
         pending, self._pending = self._pending, {}
         for destination, uids in pending.items():
-            self._move(uids, self.folders[destination])
+            _move(client, uids, self.folders[destination])
 
-    def _move(self, uids: list[int], folder: str) -> None:
-        client = self.client
+    def _move_full_group_meanwhile(self) -> None:
+        if sum(len(uids) for uids in self._pending.values()) < MOVE_GROUP:
+            return
+        client = self.client  # the previous group is done by now
+        pending, self._pending = self._pending, {}
+        moves = [(uids, self.folders[destination]) for destination, uids in pending.items()]
+        self._mover = _Mover(client, moves)
+
+    def _join_mover(self) -> None:
+        mover, self._mover = self._mover, None
+        if mover is not None:
+            mover.join()
+
+
+class _Mover:
+    """Moves groups of mails on a connection nobody else uses meanwhile; :meth:`join` raises what failed."""
+
+    def __init__(self, client: IMAPClient, moves: list[tuple[list[int], str]]) -> None:
+        self._error: MailSourceError | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(client, moves), name="inboxbot-imap-move", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, client: IMAPClient, moves: list[tuple[list[int], str]]) -> None:
         try:
-            if client.has_capability("MOVE"):
-                client.move(uids, folder)
+            for uids, folder in moves:
+                _move(client, uids, folder)
+        except MailSourceError as exc:
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _move(client: IMAPClient, uids: list[int], folder: str) -> None:
+    try:
+        if client.has_capability("MOVE"):
+            client.move(uids, folder)
+        else:
+            client.copy(uids, folder)
+            client.delete_messages(uids)
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge(uids)
             else:
-                client.copy(uids, folder)
-                client.delete_messages(uids)
-                if client.has_capability("UIDPLUS"):
-                    client.uid_expunge(uids)
-                else:
-                    client.expunge()
-        except _NETWORK_ERRORS as exc:
-            # Committed already: the next run sees these mails again, recognises them and moves them then.
-            raise MailSourceError(
-                f"IMAP move of {len(uids)} mail(s) to {folder!r} failed: {one_line(exc)}"
-            ) from exc
+                client.expunge()
+    except _NETWORK_ERRORS as exc:
+        # Committed already: the next run sees these mails again, recognises them and moves them then.
+        raise MailSourceError(
+            f"IMAP move of {len(uids)} mail(s) to {folder!r} failed: {one_line(exc)}"
+        ) from exc
 
 
 def _says_bye(response: Any) -> bool:

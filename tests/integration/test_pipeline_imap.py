@@ -19,12 +19,14 @@ from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Tx
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.ports import MailSourceError
 from tests.harness.dovecot import (
     DovecotServer,
     ImapAccount,
     append,
     fetch_all,
     fetch_messages,
+    imap_session,
     list_uids,
 )
 from tests.harness.smtp import SmtpServer
@@ -166,8 +168,9 @@ def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_do
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Every MOVE costs the server a rewrite of the inbox index, so a backlog's moves are grouped: mails
-    committed since the last group stay in the inbox meanwhile, and a crash then is one more rerun."""
+    """Every MOVE costs the server a rewrite of the inbox index, so a backlog's moves are grouped (and a
+    full group moves while the next batch commits): mails committed since the last group stay in the
+    inbox meanwhile, and a crash then is one more rerun."""
     monkeypatch.setattr(mailbox_imap, "MOVE_GROUP", 5)
     for i in range(12):
         append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
@@ -182,13 +185,44 @@ def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_do
 
     with pytest.raises(_Crash):
         app.worker.poll(should_stop=crash_after_three_batches)
-    # after 3 committed none moved; after 6 the first group of 5 moved; after 9 the next 4 held back
-    assert left_in_inbox == [12, 7, 7]
-    assert len(tickets(app)) == 9
+    # after 3 and 6 committed none had moved: the first group (6 mails, a batch fills it past 5) moves
+    # while the third batch commits; the crash leaves the third batch's mails in the inbox
+    assert left_in_inbox[:2] == [12, 12]
+    assert len(tickets(app)) == 9 and len(list_uids(imap_account, "INBOX")) == 6
 
     rerun = app.worker.run_once()
 
-    assert rerun.poll.outcomes == {Outcome.DUPLICATE: 4, Outcome.TICKET_OPENED: 3}
+    assert rerun.poll.outcomes == {Outcome.DUPLICATE: 3, Outcome.TICKET_OPENED: 3}
+    assert len(tickets(app)) == 12 and len(smtp_server.wait_for(12)) == 12
+    assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == 12
+
+
+def test_a_group_failing_to_move_in_the_background_stops_the_poll_and_the_rerun_moves_it(
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    db_url: str,
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(mailbox_imap, "MOVE_GROUP", 5)
+    for i in range(12):
+        append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
+    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server, imap={"batch_size": 3})
+
+    def processed_folder_vanishes() -> bool:
+        with imap_session(imap_account) as client:
+            if client.folder_exists("Processed"):
+                client.delete_folder("Processed")  # the group's MOVE now fails on the server
+        return False
+
+    with pytest.raises(MailSourceError, match="move of 6 mail"):
+        app.worker.poll(should_stop=processed_folder_vanishes)
+    # it surfaced at the next use of the connection (the last flush), every batch committed by then
+    assert len(tickets(app)) == 12 and len(list_uids(imap_account, "INBOX")) == 12
+
+    rerun = app.worker.run_once()  # connects again, so creates the folder again
+
+    assert rerun.poll.outcomes == {Outcome.DUPLICATE: 12}
     assert len(tickets(app)) == 12 and len(smtp_server.wait_for(12)) == 12
     assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == 12
 
