@@ -89,24 +89,28 @@ class Delivery:
                 tx.session.add(mail)
 
     def _record(self, batch: list[OutboxMail], results: list[DeliveryResult], report: DeliveryReport) -> None:
+        """Record every result in one transaction: the sent mails (nearly all of them) in one update,
+        the others a row at a time."""
         by_id = {r.mail_id: r for r in results}
+        sent = [m for m in batch if m.id in by_id and by_id[m.id].status is DeliveryStatus.SENT]
+        others = [m.id for m in batch if m.id in by_id and by_id[m.id].status is not DeliveryStatus.SENT]
         now = self.clock()
         with self.store.transaction() as tx:
-            for mail in tx.outbox_mails([m.id for m in batch if m.id is not None]):
-                result = by_id.get(mail.id or 0)
-                if result is not None:
-                    self._apply(tx, mail, result, now, report)
+            tx.mark_sent([m.id for m in sent if m.id is not None], now)
+            for mail in sent:
+                report.sent += 1
+                self._event(
+                    tx, mail, now, f"{mail.kind}_sent", {"outbox": mail.id, "via": self.transport.name}
+                )
+            for mail in tx.outbox_mails([i for i in others if i is not None]) if others else ():
+                self._apply(tx, mail, by_id[mail.id or 0], now, report)
 
     def _apply(
         self, tx: Tx, mail: OutboxMail, result: DeliveryResult, now: datetime, report: DeliveryReport
     ) -> None:
         mail.attempts += 1
         mail.locked_until = None
-        if result.status is DeliveryStatus.SENT:
-            mail.status, mail.sent_at, mail.last_error = "sent", now, None
-            report.sent += 1
-            self._event(tx, mail, now, f"{mail.kind}_sent", {"outbox": mail.id, "via": self.transport.name})
-        elif result.status is DeliveryStatus.PERMANENT or mail.attempts >= self.settings.max_attempts:
+        if result.status is DeliveryStatus.PERMANENT or mail.attempts >= self.settings.max_attempts:
             mail.status, mail.last_error = "failed", result.detail
             report.failed += 1
             log.error(

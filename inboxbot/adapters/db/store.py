@@ -320,6 +320,22 @@ class Tx:
         stmt = select(OutboxMail).where(col(OutboxMail.id).in_(ids)).order_by(col(OutboxMail.id))
         return list(self.session.scalars(stmt))
 
+    def mark_sent(self, ids: Sequence[int], now: datetime) -> None:
+        """Record that these outbox mails went out (one attempt more each, lease released)."""
+        if not ids:
+            return
+        self.session.execute(
+            update(OutboxMail)
+            .where(col(OutboxMail.id).in_(list(ids)))
+            .values(
+                status="sent",
+                sent_at=now,
+                last_error=None,
+                locked_until=None,
+                attempts=col(OutboxMail.attempts) + 1,
+            )
+        )
+
     def outbox_mail(self, mail_id: int) -> OutboxMail | None:
         return self.session.get(OutboxMail, mail_id)
 
