@@ -17,6 +17,7 @@ from structlog.testing import capture_logs
 from inboxbot.adapters import mailbox_imap
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Tx
+from inboxbot.bootstrap import App
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.ports import MailSourceError
@@ -161,6 +162,19 @@ class _Crash(Exception):
     pass
 
 
+def _twelve_mails_in_batches_of_three(
+    imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory
+) -> App:
+    for i in range(12):
+        append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
+    return make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server, imap={"batch_size": 3})
+
+
+def _each_processed_once(app: App, imap_account: ImapAccount, smtp_server: SmtpServer, count: int) -> None:
+    assert len(tickets(app)) == count and len(smtp_server.wait_for(count)) == count
+    assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == count
+
+
 def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_doubles_nothing(
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
@@ -172,9 +186,7 @@ def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_do
     full group moves while the next batch commits): mails committed since the last group stay in the
     inbox meanwhile, and a crash then is one more rerun."""
     monkeypatch.setattr(mailbox_imap, "MOVE_GROUP", 5)
-    for i in range(12):
-        append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
-    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server, imap={"batch_size": 3})
+    app = _twelve_mails_in_batches_of_three(imap_account, smtp_server, db_url, make_app)
     left_in_inbox: list[int] = []
 
     def crash_after_three_batches() -> bool:
@@ -193,8 +205,7 @@ def test_moves_are_grouped_and_a_crash_before_a_group_moves_loses_nothing_and_do
     rerun = app.worker.run_once()
 
     assert rerun.poll.outcomes == {Outcome.DUPLICATE: 3, Outcome.TICKET_OPENED: 3}
-    assert len(tickets(app)) == 12 and len(smtp_server.wait_for(12)) == 12
-    assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == 12
+    _each_processed_once(app, imap_account, smtp_server, 12)
 
 
 def test_a_group_failing_to_move_in_the_background_stops_the_poll_and_the_rerun_moves_it(
@@ -205,9 +216,7 @@ def test_a_group_failing_to_move_in_the_background_stops_the_poll_and_the_rerun_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(mailbox_imap, "MOVE_GROUP", 5)
-    for i in range(12):
-        append(imap_account, make_mail(f"{QUESTION_EN} #{i}", sender=f"c{i}@example.com"))
-    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server, imap={"batch_size": 3})
+    app = _twelve_mails_in_batches_of_three(imap_account, smtp_server, db_url, make_app)
 
     def processed_folder_vanishes() -> bool:
         with imap_session(imap_account) as client:
@@ -223,8 +232,7 @@ def test_a_group_failing_to_move_in_the_background_stops_the_poll_and_the_rerun_
     rerun = app.worker.run_once()  # connects again, so creates the folder again
 
     assert rerun.poll.outcomes == {Outcome.DUPLICATE: 12}
-    assert len(tickets(app)) == 12 and len(smtp_server.wait_for(12)) == 12
-    assert list_uids(imap_account, "INBOX") == [] and len(list_uids(imap_account, "Processed")) == 12
+    _each_processed_once(app, imap_account, smtp_server, 12)
 
 
 def test_uidvalidity_change_reads_the_folder_again_without_duplicates(
