@@ -28,7 +28,6 @@ import email.policy
 import os
 import resource
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,7 +36,7 @@ from imapclient import IMAPClient
 
 from tests.harness.dovecot import DovecotServer, ImapAccount
 from tests.harness.tls import LocalCA
-from tests.support import ROOT, env_for, settings_for
+from tests.support import ROOT, env_for, inboxbot, settings_for
 
 CORPUS = ROOT / "tests" / "data" / "corpus-dev"
 BATCH = 200
@@ -112,24 +111,13 @@ def run_once(account: ImapAccount, workdir: Path) -> tuple[float, float, str, fl
         imap={"batch_size": 100},
     )
     env = {**env_for(settings), "INBOXBOT_LOGGING__LEVEL": "warning"}
-    subprocess.run(
-        [sys.executable, "-m", "inboxbot", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    upgraded = inboxbot("db", "upgrade", env=env)
+    if upgraded.returncode != 0:
+        raise SystemExit(f"db upgrade failed: {upgraded.stderr[-2000:]}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     busy = machine_busy_seconds()
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "inboxbot", "run-once"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = inboxbot("run-once", env=env, timeout=3600)
     seconds = time.perf_counter() - started
     busy = machine_busy_seconds() - busy
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -22,7 +22,7 @@ from pathlib import Path
 from tests.harness.dovecot import DovecotServer, append
 from tests.harness.smtp import SmtpServer
 from tests.harness.tls import LocalCA
-from tests.support import QUESTION_EN, ROOT, env_for, make_mail, settings_for
+from tests.support import QUESTION_EN, ROOT, env_for, inboxbot, make_mail, settings_for
 
 
 def wait_for_event(log: Path, name: str, timeout: float) -> None:
@@ -52,13 +52,9 @@ def main() -> None:
             worker={"poll_interval_seconds": 60, "outbox_interval_seconds": 60},
         )
         env = env_for(settings)
-        subprocess.run(
-            [sys.executable, "-m", "inboxbot", "db", "upgrade"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        upgraded = inboxbot("db", "upgrade", env=env)
+        if upgraded.returncode != 0:
+            raise SystemExit(f"db upgrade failed: {upgraded.stderr[-2000:]}")
         log = Path(tmp) / "worker.log"
         with log.open("w") as out:
             worker = subprocess.Popen(
