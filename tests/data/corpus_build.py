@@ -5,12 +5,20 @@ corpora, under the same labelling rules (/work/shared/corpus/README.md). Each ca
 (``enc``: utf-8 quoted-printable by default, ``b64``, ``cp1251``, ``koi8-r``, ``html``), what it quotes
 (``quote``: our newsletter or acknowledgement in ru/kk/en) and any extra ``headers``; ``bounce`` makes a
 multipart/report DSN. Run: python -m tests.data.corpus_build corpus-blind-4
+
+Added for corpus-heldout-5 (the older corpora build byte-identically): ``enc: "alt"`` (text/plain +
+text/html alternatives), ``html`` (a verbatim HTML body for ``html``/``alt`` instead of the text wrapped
+in paragraphs), ``attach`` (a list of ``{"filename", "type", "content"}`` attachments), ``arf`` (an RFC 5965
+feedback-loop report: ``{"report": fields, "original": the complained-about message}``) and ``raw`` (a
+complete RFC 5322 message given verbatim, e.g. broken MIME; ``Date``/``Message-ID`` are added to its
+header block when missing, and ``charset`` names the encoding of its bytes, utf-8 by default).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -22,6 +30,7 @@ TZ = timezone(timedelta(hours=5))
 CORPORA = {
     "corpus-blind-2": ("b2", datetime(2026, 11, 25, 9, 0, tzinfo=TZ)),
     "corpus-blind-4": ("b4", datetime(2026, 11, 26, 9, 0, tzinfo=TZ)),
+    "corpus-heldout-5": ("h5", datetime(2026, 12, 1, 9, 0, tzinfo=TZ)),
 }
 
 QUOTES = {
@@ -74,6 +83,8 @@ QUOTES = {
 
 
 def build(case: dict[str, object], n: int, tag: str, first: datetime) -> bytes:
+    if "raw" in case:
+        return _raw(case, n, tag, first)
     msg = EmailMessage()
     msg["From"] = str(case["from"])
     msg["To"] = "hello@1texno.kz"
@@ -92,9 +103,17 @@ def build(case: dict[str, object], n: int, tag: str, first: datetime) -> bytes:
     for name, value in dict(case.get("headers", {})).items():  # type: ignore[call-overload]
         msg[name] = value
     enc = str(case.get("enc", "qp"))
+    html = case.get("html")
     if enc == "html":
         paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
-        msg.set_content(f"<html><body>{paragraphs}</body></html>", subtype="html", cte="quoted-printable")
+        html = html or f"<html><body>{paragraphs}</body></html>"
+        msg.set_content(str(html), subtype="html", cte="quoted-printable")
+    elif enc == "alt":
+        paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
+        msg.set_content(body, cte="quoted-printable")
+        msg.add_alternative(
+            str(html or f"<html><body>{paragraphs}</body></html>"), subtype="html", cte="quoted-printable"
+        )
     elif enc in ("cp1251", "koi8-r"):
         msg.set_content(body.encode(enc), maintype="text", subtype="plain", cte="8bit")
         msg.set_param("charset", "windows-1251" if enc == "cp1251" else "koi8-r")
@@ -102,9 +121,59 @@ def build(case: dict[str, object], n: int, tag: str, first: datetime) -> bytes:
         msg.set_content(body, cte="base64")
     else:
         msg.set_content(body, cte="quoted-printable")
+    for item in list(case.get("attach", [])):  # type: ignore[call-overload]
+        maintype, subtype = str(item["type"]).split("/")
+        msg.add_attachment(
+            str(item["content"]).encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=str(item["filename"]),
+        )
+    for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):  # fixed, not random, boundaries
+        part.set_boundary(f"=={tag}-{case['id']}-part{i}==")
     if case.get("bounce"):
         return _report(msg, body, str(case["bounce"]), tag)
+    if case.get("arf"):
+        return _arf(msg, body, dict(case["arf"]), tag)  # type: ignore[call-overload]
     return bytes(msg)
+
+
+def _raw(case: dict[str, object], n: int, tag: str, first: datetime) -> bytes:
+    """A message given verbatim; only a missing Date or Message-ID is added to its header block."""
+    raw = str(case["raw"])
+    head, sep, rest = raw.partition("\n\n")
+    names = {
+        line.split(":", 1)[0].strip().lower() for line in head.split("\n") if line and not line[0].isspace()
+    }
+    sender = str(case.get("from") or re.search(r"^From:(.*)$", head, re.M | re.I).group(1))  # type: ignore[union-attr]
+    if "date" not in names:
+        head += f"\nDate: {format_datetime(first + timedelta(hours=7 * n))}"
+    if "message-id" not in names:
+        head += (
+            f"\nMessage-ID: <{tag}.{case['id']}.{n}@{sender.rsplit('@', maxsplit=1)[-1].strip().rstrip('>')}>"
+        )
+    return (head + sep + rest).encode(str(case.get("charset", "utf-8")))
+
+
+def _arf(msg: EmailMessage, body: str, arf: dict[str, str], tag: str) -> bytes:
+    """An RFC 5965 feedback report: a human-readable part, message/feedback-report and the original mail."""
+    boundary = f"=={tag}-arf-boundary=="
+    text = EmailMessage()
+    text.set_content(body, cte="quoted-printable")
+    head = "".join(
+        f"{k}: {v}\n"
+        for k, v in msg.items()
+        if k.lower() not in ("content-type", "content-transfer-encoding", "mime-version")
+    )
+    raw = (
+        f"{head}MIME-Version: 1.0\n"
+        f'Content-Type: multipart/report; report-type=feedback-report; boundary="{boundary}"\n\n'
+        "This is a multi-part message in MIME format.\n\n"
+        f"--{boundary}\n{text.as_string()}\n--{boundary}\n"
+        f"Content-Type: message/feedback-report\n\n{arf['report']}\n--{boundary}\n"
+        f"Content-Type: message/rfc822\nContent-Disposition: inline\n\n{arf['original']}\n--{boundary}--\n"
+    )
+    return raw.encode("utf-8")
 
 
 def _report(msg: EmailMessage, body: str, status: str, tag: str) -> bytes:
