@@ -33,7 +33,7 @@ from inboxbot.service.sla import SlaSweeper
 from inboxbot.service.ticketing import ReplyGuard, Ticketing, TicketPolicy
 from inboxbot.service.unsubscribe import UnsubscribeAutomation, Unsubscriber
 from inboxbot.service.worker import Worker
-from inboxbot.templating import DEFAULT_TEMPLATES, Templates
+from inboxbot.templating import Templates
 
 
 def utcnow() -> datetime:
@@ -70,7 +70,7 @@ def build(
     backends: Sequence[SegmentBackend] | None = None,
 ) -> App:
     store = Store(make_engine(settings.database.url))
-    templates = Templates(DEFAULT_TEMPLATES, fallback_language=settings.acks.default_language)
+    templates = Templates(settings.templates.path, fallback_language=settings.acks.default_language)
     check_templates(settings, templates)
     zone = ZoneInfo(settings.tickets.timezone)
     mailer = Mailer(templates, settings.mailbox.address, settings.mailbox.display_name, zone)
@@ -128,7 +128,7 @@ def check_templates(settings: Settings, templates: Templates) -> None:
         if not templates.has(level.template, settings.sla.language):
             raise ConfigError(
                 f"invalid configuration: sla.levels[{index}].template: no template {level.template!r} "
-                f"in {settings.sla.language!r} under {templates.root}"
+                f"in {settings.sla.language!r} in {templates.where}"
             )
 
 

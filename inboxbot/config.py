@@ -29,6 +29,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from inboxbot.core.sla import Level, Offset, PolicyError, SlaPolicy
 
 DEFAULT_CONFIG_PATH = Path("config/inboxbot.toml")
+DEMO_SOURCE = "maildir:var/maildir"  # the embedded defaults `make demo` runs on
+DEMO_TRANSPORT = "files:var/outbox"
 ENV_PREFIX = "INBOXBOT_"
 _SECRET_KEYS = {("imap", "password"), ("smtp", "password")}
 
@@ -232,6 +234,17 @@ class LimitSettings(_Section):
     max_failures: int = Field(3, ge=1)  # a mail whose processing keeps failing is quarantined after this
 
 
+class TemplateSettings(_Section):
+    path: Path | None = None  # a folder of the operator's own templates, searched before the shipped ones
+
+    @field_validator("path")
+    @classmethod
+    def _folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
+
+
 class LoggingSettings(_Section):
     level: Literal["debug", "info", "warning", "error"] = "info"
     format: Literal["auto", "json", "console"] = "auto"
@@ -244,8 +257,10 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True, case_sensitive=False
     )
 
-    source: str = "maildir:var/maildir"
-    transport: str = "files:var/outbox"
+    # Without an explicit value: IMAP once an IMAP host is configured, SMTP once an SMTP host is, else
+    # the embedded demo defaults (see _production_defaults).
+    source: str = DEMO_SOURCE
+    transport: str = DEMO_TRANSPORT
     mailbox: MailboxSettings = MailboxSettings()
     imap: ImapSettings = ImapSettings()
     smtp: SmtpSettings = SmtpSettings()
@@ -257,7 +272,22 @@ class Settings(BaseSettings):
     unsubscribe: UnsubscribeSettings = UnsubscribeSettings()
     worker: WorkerSettings = WorkerSettings()
     limits: LimitSettings = LimitSettings()
+    templates: TemplateSettings = TemplateSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _production_defaults(cls, data: Any) -> Any:
+        """A configured IMAP (SMTP) host makes IMAP (SMTP) the default: a deployment that forgot
+        ``INBOXBOT_SOURCE`` must not read an empty local folder forever."""
+        if not isinstance(data, dict):
+            return data
+        chosen = dict(data)
+        if "source" not in chosen and _configured(chosen.get("imap"), "host"):
+            chosen["source"] = "imap"
+        if "transport" not in chosen and _configured(chosen.get("smtp"), "host"):
+            chosen["transport"] = "smtp"
+        return chosen
 
     @field_validator("source")
     @classmethod
@@ -286,6 +316,18 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
     @property
+    def demo_defaults(self) -> list[str]:
+        """Which of source and transport are still the embedded demo defaults."""
+        return [
+            name
+            for name, value, demo in (
+                ("source", self.source, DEMO_SOURCE),
+                ("transport", self.transport, DEMO_TRANSPORT),
+            )
+            if value == demo
+        ]
+
+    @property
     def maildir_path(self) -> Path | None:
         return Path(self.source.removeprefix("maildir:")) if self.source.startswith("maildir:") else None
 
@@ -296,6 +338,12 @@ class Settings(BaseSettings):
     @property
     def own_addresses(self) -> frozenset[str]:
         return frozenset({self.mailbox.address, *(a.lower() for a in self.mailbox.aliases)})
+
+
+def _configured(section: Any, key: str) -> bool:
+    """Whether ``section`` (a dict from the file or the environment, or a model) sets ``key``."""
+    value = section.get(key) if isinstance(section, dict) else getattr(section, key, None)
+    return bool(str(value or "").strip())
 
 
 def config_path(

@@ -2,17 +2,33 @@
 
 Each kind has, per language, ``<lang>.subject.txt``, ``<lang>.body.txt`` and ``<lang>.body.html``.
 HTML is autoescaped; an undefined variable fails loudly instead of sending a broken mail.
+
+The shipped templates are package data (``inboxbot/templates``, read through ``importlib.resources``,
+so an installed wheel has them); an operator's own folder (``[templates] path``) is searched first,
+so it may override any of them one file at a time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_TEMPLATES: Traversable = files("inboxbot") / "templates"
+"""The templates shipped with inboxbot."""
 
 
 class TemplateMissing(Exception):
@@ -28,18 +44,31 @@ class RenderedMail:
 
 
 class Templates:
-    def __init__(self, root: Path = DEFAULT_TEMPLATES, fallback_language: str = "ru") -> None:
+    def __init__(self, root: Path | None = None, fallback_language: str = "ru") -> None:
+        """``root``: an operator's folder searched before the shipped templates."""
         self.root = root
         self.fallback_language = fallback_language
+        loaders: list[BaseLoader] = [PackageLoader("inboxbot", "templates")]
+        if root is not None:
+            loaders.insert(0, FileSystemLoader(str(root)))
         self.env = Environment(
-            loader=FileSystemLoader(str(root)),
+            loader=ChoiceLoader(loaders),
             autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
         )
 
+    @property
+    def where(self) -> str:
+        shipped = "the templates shipped with inboxbot"
+        return f"{self.root} or {shipped}" if self.root is not None else shipped
+
     def has(self, kind: str, language: str) -> bool:
-        return (self.root / kind / f"{language}.body.txt").is_file()
+        try:  # the source only: nothing compiled or cached
+            self.env.loader.get_source(self.env, f"{kind}/{language}.body.txt")  # type: ignore[union-attr]
+        except TemplateNotFound:
+            return False
+        return True
 
     def render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:
         """Render ``kind`` in ``language``, or in the fallback language when that one is missing."""
@@ -49,7 +78,7 @@ class Templates:
             except TemplateNotFound:
                 continue
         raise TemplateMissing(
-            f"no template {kind!r} in {language!r} or {self.fallback_language!r} under {self.root}"
+            f"no template {kind!r} in {language!r} or {self.fallback_language!r} in {self.where}"
         )
 
     def _render(self, kind: str, language: str, context: dict[str, Any]) -> RenderedMail:

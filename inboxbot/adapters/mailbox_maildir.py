@@ -55,7 +55,9 @@ class MaildirMailbox:
         return None  # renames are immediate
 
     def probe(self) -> str:
-        self._ensure_layout(self.root)
+        """Read-only: a missing folder is reported, not created (``inboxbot check`` changes nothing)."""
+        if not (self.root / "new").is_dir():
+            raise MailSourceError(f"Maildir {self.root} does not exist (no new/ folder in it)")
         waiting = len(self._waiting())
         return f"Maildir {self.root}: {waiting} mail(s) waiting"
 
@@ -65,6 +67,8 @@ class MaildirMailbox:
     def _waiting(self) -> list[Path]:
         files: list[tuple[float, str, Path]] = []
         for sub in ("new", "cur"):
+            if not (self.root / sub).is_dir():
+                continue  # cur/ is created by the first run
             with os.scandir(self.root / sub) as entries:
                 for entry in entries:
                     if entry.is_file() and not entry.name.startswith("."):

@@ -18,12 +18,20 @@ class FileTransport:
         """Write each mail into place, then make the whole batch durable at once, before any of it is
         recorded as sent: one sync per batch instead of one per file, which on a journalling
         filesystem costs a journal commit each (a millisecond per mail while draining a backlog)."""
-        self.probe()
+        self._ensure_directory()
         results = [self._write(mail) for mail in mails]
         os.sync()
         return results
 
     def probe(self) -> str:
+        """Read-only: whether the folder (or, while it does not exist yet, its parent) is writable."""
+        existing = next(p for p in (self.directory, *self.directory.absolute().parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK):
+            raise TransportUnavailable(f"outbox directory {self.directory} is not writable")
+        created = "" if existing == self.directory else " (created on first delivery)"
+        return f"writing .eml files to {self.directory}{created}"
+
+    def _ensure_directory(self) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -32,7 +40,6 @@ class FileTransport:
             ) from exc
         if not os.access(self.directory, os.W_OK):
             raise TransportUnavailable(f"outbox directory {self.directory} is not writable")
-        return f"writing .eml files to {self.directory}"
 
     def _write(self, mail: OutgoingMail) -> DeliveryResult:
         # One file name per outbox row: delivering the same row again overwrites, never duplicates.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import click
+from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from inboxbot.adapters.db import schema
-from inboxbot.adapters.db.store import make_engine
+from inboxbot.adapters.db.store import make_engine, sqlite_file
 from inboxbot.adapters.network import one_line
 from inboxbot.bootstrap import make_transport, source_factory
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, pass_state
@@ -21,7 +22,9 @@ from inboxbot.service.ports import MailSourceError, TransportUnavailable
 def check_command(state: CliState) -> None:
     """Validate the configuration; try the mailbox, the outgoing transport and the database."""
     settings = state.settings
-    click.echo(f"configuration: ok (source {settings.source}, transport {settings.transport})")
+    click.echo("configuration: ok")
+    for line in in_effect(settings):
+        click.echo(f"  {line}")
     verdicts = [
         _verdict("mailbox", lambda: _probe_source(settings)),
         _verdict("transport", lambda: make_transport(settings).probe()),
@@ -29,6 +32,27 @@ def check_command(state: CliState) -> None:
     ]
     if not all(verdicts):
         raise SystemExit(EXIT_UNAVAILABLE)
+
+
+def in_effect(settings: Settings) -> list[str]:
+    """What this configuration will really use, and a warning while it is still the demo's."""
+    lines = [
+        f"source:    {settings.source}",
+        f"transport: {settings.transport}",
+        f"database:  {masked_url(settings.database.url)}",
+    ]
+    demo = settings.demo_defaults
+    if demo:
+        lines.append(
+            f"note: {' and '.join(demo)} {'is' if len(demo) == 1 else 'are'} the embedded demo default; "
+            "for production set imap.host / smtp.host (or INBOXBOT_SOURCE=imap, INBOXBOT_TRANSPORT=smtp)"
+        )
+    return lines
+
+
+def masked_url(url: str) -> str:
+    """A database URL without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _verdict(name: str, probe: Callable[[], str]) -> bool:
@@ -53,6 +77,9 @@ def _probe_source(settings: Settings) -> str:
 
 
 def _probe_database(settings: Settings) -> str:
+    missing = sqlite_file(settings.database.url)
+    if missing is not None and not missing.exists():  # read-only: check creates nothing
+        raise schema.SchemaOutdated(f"SQLite database {missing} does not exist: run 'inboxbot db upgrade'")
     engine = make_engine(settings.database.url)
     try:
         schema.require_current(engine)

@@ -92,3 +92,38 @@ def test_a_bad_value_in_the_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert f"imap.security (in {path}): Input should be 'ssl', 'starttls' or 'none'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("file", "env", "expected"),
+    [
+        ("", {}, ("maildir:var/maildir", "files:var/outbox")),
+        ('[imap]\nhost = "imap.example.kz"\n', {}, ("imap", "files:var/outbox")),
+        ("", {"INBOXBOT_IMAP__HOST": "imap.example.kz"}, ("imap", "files:var/outbox")),
+        ("", {"INBOXBOT_SMTP__HOST": "smtp.example.kz"}, ("maildir:var/maildir", "smtp")),
+        ('[smtp]\nhost = "smtp.example.kz"\n[imap]\nhost = "x"\n', {}, ("imap", "smtp")),
+        # an explicit choice still wins over the rule
+        ('source = "maildir:/srv/mail"\n[imap]\nhost = "x"\n', {}, ("maildir:/srv/mail", "files:var/outbox")),
+        (
+            "",
+            {"INBOXBOT_SMTP__HOST": "s", "INBOXBOT_TRANSPORT": "files:/tmp/o"},
+            ("maildir:var/maildir", "files:/tmp/o"),
+        ),
+    ],
+)
+def test_a_configured_server_becomes_the_default_source_or_transport(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    file: str,
+    env: dict[str, str],
+    expected: tuple[str, str],
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings(write(tmp_path, file))
+    assert (settings.source, settings.transport) == expected
+
+
+def test_an_operators_template_folder_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"templates\.path .*is not a folder"):
+        load_settings(write(tmp_path, f'[templates]\npath = "{tmp_path / "nowhere"}"\n'))

@@ -128,3 +128,15 @@ def test_a_long_thread_is_folded_within_line_limits_and_keeps_every_reference() 
     assert kept == list(references[-20:])  # bounded, oldest dropped, the replied-to mail last
     assert msg["To"] == "aigerim@example.kz" and msg["Auto-Submitted"] == "auto-replied"
     assert msg.get_body(("plain",)).get_content().startswith("Здравствуйте")  # type: ignore[union-attr]
+
+
+def test_an_operators_folder_overrides_one_template_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "ack").mkdir()
+    (tmp_path / "ack" / "en.subject.txt").write_text("[{{ ticket_number }}] We have your mail")
+
+    templates = Templates(tmp_path)
+    ack = templates.render("ack", "en", CONTEXT)
+
+    assert ack.subject == "[HB-2026-000042] We have your mail"
+    assert "registered it as request" in ack.text  # the shipped body, not overridden
+    assert templates.has("unsubscribed", "kk")

@@ -7,7 +7,6 @@ pay. A test keeps :data:`HEAD` equal to the newest migration.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
@@ -15,7 +14,9 @@ from sqlalchemy import Engine, inspect, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = "inboxbot.adapters.db:migrations"
+"""Alembic's scripts, as package data (Alembic reads a ``package:folder`` location through
+``importlib.resources``, so an installed wheel migrates as well as the checkout)."""
 HEAD = "0004"
 """The newest migration's revision: what this version of inboxbot needs."""
 VERSION_TABLE = "alembic_version"
@@ -29,7 +30,7 @@ def _config(engine: Engine) -> Config:
     from alembic.config import Config  # noqa: PLC0415  (Alembic only when migrating: see above)
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", MIGRATIONS)
     return config
 
 
