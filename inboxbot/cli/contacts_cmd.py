@@ -8,9 +8,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.core.times import iso_utc, local_text
 from inboxbot.service.contacts import (
     ContactCard,
     ImportRefused,
@@ -78,13 +79,14 @@ def show_command(state: CliState, email: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"{card.email}: {'SUPPRESSED since ' + record['suppressed_at'] if card.suppression else 'mailable'}"
-    )
+    zone = ZoneInfo(app.settings.tickets.timezone)
+    since = local_text(card.suppression.suppressed_at, zone) if card.suppression else ""
+    click.echo(f"{card.email}: {'SUPPRESSED since ' + since if card.suppression else 'mailable'}")
     click.echo(f"segments: {', '.join(card.segments) or '-'}")
-    for event in record["history"]:
-        detail = json.dumps(event["detail"], ensure_ascii=False)
-        click.echo(f"  {event['at']}  {event['actor']:<16} {event['action']:<22} {detail}")
+    click.echo(f"history (times in {zone.key}):" if card.history else "history: -")
+    for event in card.history:
+        detail = json.dumps(event.detail, ensure_ascii=False)
+        click.echo(f"  {local_text(event.at, zone)}  {event.actor:<16} {event.action:<22} {detail}")
 
 
 @contacts_group.command("resubscribe")
@@ -159,11 +161,11 @@ def card_dict(card: ContactCard) -> dict[str, Any]:
         "language": card.contact.language if card.contact else "",
         "segments": card.segments,
         "suppressed": suppression is not None,
-        "suppressed_at": _iso(suppression.suppressed_at) if suppression else None,
+        "suppressed_at": iso_utc(suppression.suppressed_at) if suppression else None,
         "suppression_reason": suppression.reason if suppression else None,
         "history": [
             {
-                "at": _iso(e.at),
+                "at": iso_utc(e.at),
                 "actor": e.actor,
                 "action": e.action,
                 "detail": e.detail,
@@ -172,10 +174,6 @@ def card_dict(card: ContactCard) -> dict[str, Any]:
             for e in card.history
         ],
     }
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
 
 
 def _count_rows(path: Path) -> int:

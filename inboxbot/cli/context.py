@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 from sqlalchemy.exc import OperationalError
 
-from inboxbot.adapters.db.schema import SchemaOutdated
+from inboxbot.adapters.db.schema import SchemaOutdated, require_current
 from inboxbot.adapters.network import one_line
 from inboxbot.bootstrap import App, build
 from inboxbot.config import ConfigError, Settings, config_path, load_settings
@@ -19,6 +19,7 @@ from inboxbot.service.ports import MailSourceError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_USAGE = 2  # a request that makes no sense (as click does for bad options)
 EXIT_UNAVAILABLE = 3
 
 
@@ -48,11 +49,13 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 @contextmanager
 def application(state: CliState) -> Iterator[App]:
-    """The assembled app; configuration and connection failures end the command with one line."""
+    """The assembled app on a current schema; configuration, schema and connection failures end the
+    command with one line (a database never upgraded says to run ``inboxbot db upgrade``, exit 2)."""
     with failures_as_exit():
         app = build(state.settings)
     try:
         with failures_as_exit():
+            require_current(app.store.engine)
             yield app
     finally:
         app.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from inboxbot import __version__
-from inboxbot.adapters.db.schema import require_current
 from inboxbot.adapters.locks import mailbox_lock
 from inboxbot.cli.check_cmd import check_command
 from inboxbot.cli.classify_cmd import classify_command
@@ -42,7 +41,6 @@ def cli(ctx: click.Context, config: str | None) -> None:
 def run_once(state: CliState) -> None:
     """One full cycle: fetch new mail, process it, deliver the outbox, run due work."""
     with application(state) as app:
-        require_current(app.store.engine)
         lock = mailbox_lock(app.store.engine)
         if not lock.acquire():
             click.echo("inboxbot: another run is reading the mailbox (its lock is held); nothing to do")
@@ -51,7 +49,6 @@ def run_once(state: CliState) -> None:
             app.worker.progress = terminal_progress()
             with StopSignals(app.worker.stopping):  # a cron timeout's SIGTERM ends the batch in hand
                 report = app.worker.run_once()
-            app.worker.beat("poll", mails=report.poll.total)
         finally:
             lock.release()
     click.echo(summary(report))
@@ -64,7 +61,6 @@ def run_once(state: CliState) -> None:
 def run(state: CliState) -> None:
     """The long-running worker: waits for mail (IMAP IDLE), delivers the outbox, sweeps; stops on SIGTERM."""
     with application(state) as app:
-        require_current(app.store.engine)
         app.worker.progress = terminal_progress()
         run_forever(app.worker, app.worker.open_source, mailbox_lock(app.store.engine), app.settings.worker)
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.core.times import local_text
 from inboxbot.service.sla_report import sla_report
 
 DEFAULT_PERIOD = timedelta(days=30)
@@ -73,8 +74,8 @@ def report_command(state: CliState, as_json: bool, since: str | None, until: str
 
 
 def _table(report: dict[str, Any], zone: ZoneInfo) -> Table:
-    since = datetime.fromisoformat(report["since"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    until = datetime.fromisoformat(report["until"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    since = local_text(report["since"], zone)
+    until = local_text(report["until"], zone)
     table = Table(title=f"SLA, tickets received {since} – {until} ({zone.key})")
     columns = (
         "Category",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from inboxbot.adapters.db.schema import require_current
 from inboxbot.cli.context import CliState, application, pass_state
+from inboxbot.core.times import local_text
 from inboxbot.service.status import HEARTBEATS, collect_status
 
 
@@ -20,7 +19,6 @@ from inboxbot.service.status import HEARTBEATS, collect_status
 def status_command(state: CliState, as_json: bool) -> None:
     """Is the worker keeping up? Last poll, mail waiting, outbox queue, open and overdue tickets."""
     with application(state) as app:
-        require_current(app.store.engine)
         status = collect_status(app.store, app.worker.open_source, now=app.clock())
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=2))
@@ -36,7 +34,7 @@ def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
         waiting = f"{mailbox['waiting']} mail(s) waiting in {mailbox['source']}"
     queue = f"{outbox['pending']} pending, {outbox['failed']} failed"
     if outbox["oldest_pending_at"] is not None:
-        queue += f" (oldest pending since {_when(outbox['oldest_pending_at'], zone)}"
+        queue += f" (oldest pending since {local_text(outbox['oldest_pending_at'], zone, seconds=True)}"
         queue += f", {_ago(outbox['oldest_pending_age_seconds'])})"
     beats = ", ".join(f"{name} {_beat(status['heartbeats'][name], zone)}" for name in HEARTBEATS[1:])
     return [
@@ -51,11 +49,7 @@ def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
 def _beat(beat: dict[str, Any] | None, zone: ZoneInfo) -> str:
     if beat is None:
         return "never"
-    return f"{_when(beat['at'], zone)} ({_ago(beat['age_seconds'])})"
-
-
-def _when(iso: str, zone: ZoneInfo) -> str:
-    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return f"{local_text(beat['at'], zone, seconds=True)} ({_ago(beat['age_seconds'])})"
 
 
 def _ago(seconds: float) -> str:

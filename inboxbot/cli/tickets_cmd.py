@@ -5,8 +5,6 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,12 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from inboxbot.adapters.db.models import Ticket
-from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.cli.context import EXIT_USAGE, CliState, application, fail, pass_state
 from inboxbot.cli.sla_cmd import parse_duration
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.tickets import TicketStatus
-from inboxbot.service.sla_report import due_tickets
+from inboxbot.core.times import iso_utc, local_text
 from inboxbot.service.staff import (
+    Refused,
     TicketFile,
     TicketNotFound,
     approve_ticket,
@@ -62,11 +61,10 @@ def list_command(
     """List tickets, oldest first (soonest deadline first with --overdue or --due-within)."""
     window = parse_duration(due_within) if due_within else None
     with application(state) as app:
-        tickets: Sequence[Ticket] = (
-            due_tickets(app.store, now=app.clock(), within=window)
-            if overdue or window is not None
-            else list_tickets(app.store, status)
-        )
+        try:
+            tickets = list_tickets(app.store, status, now=app.clock(), overdue=overdue, within=window)
+        except Refused as exc:
+            fail(str(exc), EXIT_USAGE)
     if as_json:
         click.echo(json.dumps([ticket_dict(t) for t in tickets], ensure_ascii=False, indent=2))
         return
@@ -144,6 +142,8 @@ def approve_command(state: CliState, ident: str, intents: str | None, actor: str
             )
         except TicketNotFound as exc:
             fail(str(exc))
+        except Refused as exc:
+            fail(str(exc), EXIT_USAGE)
         app.worker.sweep()
         app.worker.deliver()
     click.echo(f"{ticket.number} approved: {', '.join(ticket.intents)}")
@@ -156,10 +156,6 @@ def _parse_intents(text: str) -> list[Intent]:
     except ValueError as exc:
         fail(f"--intents: {exc}", 2)
     return chosen
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:
@@ -175,11 +171,11 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         "sender_name": ticket.sender_name,
         "subject": ticket.subject,
         "message_id": ticket.message_id,
-        "received_at": _iso(ticket.received_at),
-        "due_at": _iso(ticket.due_at),
-        "created_at": _iso(ticket.created_at),
-        "updated_at": _iso(ticket.updated_at),
-        "resolved_at": _iso(ticket.resolved_at),
+        "received_at": iso_utc(ticket.received_at),
+        "due_at": iso_utc(ticket.due_at),
+        "created_at": iso_utc(ticket.created_at),
+        "updated_at": iso_utc(ticket.updated_at),
+        "resolved_at": iso_utc(ticket.resolved_at),
     }
 
 
@@ -188,7 +184,7 @@ def file_dict(record: TicketFile) -> dict[str, Any]:
         **ticket_dict(record.ticket),
         "evidence": list(record.ticket.evidence),
         "events": [
-            {"at": _iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in record.events
+            {"at": iso_utc(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail} for e in record.events
         ],
         "messages": [
             {
@@ -197,7 +193,7 @@ def file_dict(record: TicketFile) -> dict[str, Any]:
                 "message_id": m.message_id,
                 "sender": m.sender,
                 "subject": m.subject,
-                "received_at": _iso(m.received_at),
+                "received_at": iso_utc(m.received_at),
                 "size": m.size,
                 "attachments": m.attachments,
             }
@@ -211,16 +207,12 @@ def file_dict(record: TicketFile) -> dict[str, Any]:
                 "recipient": o.recipient,
                 "message_id": o.message_id,
                 "attempts": o.attempts,
-                "sent_at": _iso(o.sent_at),
+                "sent_at": iso_utc(o.sent_at),
                 "last_error": o.last_error,
             }
             for o in record.outbox
         ],
     }
-
-
-def _local(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def tickets_table(tickets: Any, zone: ZoneInfo) -> Table:
@@ -237,8 +229,8 @@ def tickets_table(tickets: Any, zone: ZoneInfo) -> Table:
             t.language,
             t.sender,
             t.subject[:60],
-            _local(t.received_at, zone),
-            _local(t.due_at, zone),
+            local_text(t.received_at, zone),
+            local_text(t.due_at, zone),
         )
     return table
 
@@ -254,8 +246,8 @@ def print_file(console: Console, record: TicketFile, zone: ZoneInfo) -> None:
         markup=False,
     )
     console.print(
-        f"Received:  {_local(t.received_at, zone)}   Due: {_local(t.due_at, zone)}   "
-        f"Resolved: {_local(t.resolved_at, zone) or '-'}"
+        f"Received:  {local_text(t.received_at, zone)}   Due: {local_text(t.due_at, zone)}   "
+        f"Resolved: {local_text(t.resolved_at, zone) or '-'}"
     )
     console.print("Evidence:")
     for e in t.evidence:
@@ -264,7 +256,7 @@ def print_file(console: Console, record: TicketFile, zone: ZoneInfo) -> None:
     for event in record.events:
         detail = {k: v for k, v in event.detail.items() if k != "evidence"}
         console.print(
-            f"  {_local(event.at, zone)}  {event.actor:<16} {event.kind:<16} "
+            f"  {local_text(event.at, zone)}  {event.actor:<16} {event.kind:<16} "
             f"{json.dumps(detail, ensure_ascii=False)}",
             markup=False,
         )

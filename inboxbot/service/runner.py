@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import threading
@@ -104,7 +103,6 @@ class MailboxLoop:
 
     def _cycle(self, source: MailSource) -> None:
         self.worker.poll(source, should_stop=self.stop.is_set)
-        _beat(self.worker, "poll")
         self._recovered()
         if not self.stop.is_set():
             self.worker.fulfil()
@@ -145,19 +143,12 @@ def _close(source: MailSource | None) -> None:
             source.close()
 
 
-def _beat(worker: Worker, name: str) -> None:
-    """Record a heartbeat; two workers racing to write the first one of a kind is no failure."""
-    with contextlib.suppress(DuplicateError):
-        worker.beat(name)
-
-
 class GuardedJob:
     """A scheduled sweep that logs a failure in one line and then skips its runs for a backoff delay."""
 
-    def __init__(self, name: str, job: Callable[[], object], worker: Worker, cap: float) -> None:
+    def __init__(self, name: str, job: Callable[[], object], cap: float) -> None:
         self.name = name
         self.job = job
-        self.worker = worker
         self.backoff = Backoff(cap=cap)
         self.resume_at = datetime.min.replace(tzinfo=UTC)
 
@@ -165,8 +156,7 @@ class GuardedJob:
         if datetime.now(UTC) < self.resume_at:
             return
         try:
-            self.job()
-            _beat(self.worker, self.name)
+            self.job()  # the job records its own heartbeat
         except Exception as exc:  # a sweep must never take the worker down; it is retried
             delay = self.backoff.next_delay()
             self.resume_at = datetime.now(UTC) + timedelta(seconds=delay)
@@ -216,7 +206,7 @@ def _scheduler(worker: Worker, settings: WorkerSettings) -> BackgroundScheduler:
     }
     for name, (job, every) in jobs.items():
         scheduler.add_job(
-            GuardedJob(name, job, worker, settings.max_backoff_seconds),
+            GuardedJob(name, job, settings.max_backoff_seconds),
             "interval",
             seconds=every,
             id=name,

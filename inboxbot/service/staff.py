@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from inboxbot.adapters.db.models import Message, OutboxMail, Ticket, TicketEvent
 from inboxbot.adapters.db.store import Store, Tx
@@ -12,6 +13,7 @@ from inboxbot.core.mail import ParsedMail, UnreadableMail, parse_mail
 from inboxbot.core.tickets import TicketStatus, category_for
 from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
+from inboxbot.service.sla_report import due_tickets
 from inboxbot.service.ticketing import TicketAutomation
 
 ACTIVE_STATUSES = (TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING.value)
@@ -19,6 +21,10 @@ ACTIVE_STATUSES = (TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus
 
 class TicketNotFound(Exception):
     pass
+
+
+class Refused(Exception):
+    """A staff action that makes no sense for this ticket as it stands; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,23 @@ def find_ticket(tx: Tx, ident: str) -> Ticket:
     return ticket
 
 
-def list_tickets(store: Store, status: str | None) -> Sequence[Ticket]:
-    """``status`` None: every ticket still active; "all": every ticket; else that status only."""
+def list_tickets(
+    store: Store,
+    status: str | None,
+    *,
+    now: datetime | None = None,
+    overdue: bool = False,
+    within: timedelta | None = None,
+) -> Sequence[Ticket]:
+    """``status`` None: every ticket still active; "all": every ticket; else that status only.
+
+    ``overdue`` or ``within``: only active tickets past (or due within ``within`` of) their deadline,
+    soonest first; a resolved ticket has no deadline left, so asking for those is refused."""
+    if overdue or within is not None:
+        if status in (TicketStatus.RESOLVED.value, "all"):
+            raise Refused(f"resolved tickets have no deadline: --status {status} cannot be overdue or due")
+        due = due_tickets(store, now=now or datetime.now(UTC), within=within)
+        return [t for t in due if status is None or t.status == status]
     statuses: Sequence[str] | None = (
         ACTIVE_STATUSES if status is None else None if status == "all" else (status,)
     )
@@ -90,8 +111,9 @@ def approve_ticket(
     with store.transaction() as tx:
         ticket = find_ticket(tx, ident)
         assert ticket.id is not None
-        now = clock()
         chosen = tuple(intents) if intents else tuple(Intent(i) for i in ticket.intents)
+        _may_approve(ticket, chosen)
+        now = clock()
         verdict = Classification(chosen, ticket.language, 1.0, False, ())
         if [i.value for i in verdict.intents] != ticket.intents:
             tx.add_event(
@@ -114,6 +136,17 @@ def approve_ticket(
         if mail is not None:
             automation.on_opened(tx, ticket, mail, verdict)
         return ticket
+
+
+def _may_approve(ticket: Ticket, intents: Sequence[Intent]) -> None:
+    if ticket.status == TicketStatus.RESOLVED.value:
+        raise Refused(f"{ticket.number} is resolved: there is nothing left to approve")
+    if not ticket.needs_review:
+        raise Refused(f"{ticket.number} is not flagged for review: there is nothing to approve")
+    if Intent.AUTOMATED in intents:
+        raise Refused(
+            f"{ticket.number}: 'automated' is not a request to act on; resolve the ticket as not a request"
+        )
 
 
 def _opening_mail(tx: Tx, ticket_id: int) -> ParsedMail | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from sqlmodel import col
 from inboxbot.adapters.db.models import OutboxMail, Ticket
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.tickets import TicketStatus
+from inboxbot.core.times import as_utc, iso_utc
 from inboxbot.service.ports import MailSource, MailSourceError
 from inboxbot.service.sla_report import due_tickets
 
@@ -40,7 +41,7 @@ def collect_status(store: Store, open_source: Callable[[], MailSource], *, now: 
     overdue = len(due_tickets(store, now=now, within=None))
     return {
         "version": STATUS_VERSION,
-        "generated_at": _iso(now),
+        "generated_at": iso_utc(now),
         "last_poll_at": heartbeats["poll"]["at"] if heartbeats["poll"] else None,
         "heartbeats": heartbeats,
         "mailbox": mailbox_backlog(open_source),
@@ -77,7 +78,7 @@ def _heartbeats(tx: Tx, now: datetime) -> dict[str, dict[str, Any] | None]:
     beats: dict[str, dict[str, Any] | None] = {}
     for name in HEARTBEATS:
         row = rows.get(name)
-        beats[name] = None if row is None else {"at": _iso(row.at), "age_seconds": _age(row.at, now)}
+        beats[name] = None if row is None else {"at": iso_utc(row.at), "age_seconds": _age(row.at, now)}
     return beats
 
 
@@ -95,7 +96,7 @@ def _outbox(tx: Tx, now: datetime) -> dict[str, Any]:
     return {
         "pending": int(counts.get("pending", 0)),
         "failed": int(counts.get("failed", 0)),
-        "oldest_pending_at": _iso(oldest) if oldest else None,
+        "oldest_pending_at": iso_utc(oldest) if oldest else None,
         "oldest_pending_age_seconds": _age(oldest, now) if oldest else None,
     }
 
@@ -105,14 +106,5 @@ def _open_tickets(tx: Tx) -> int:
     return int(tx.session.execute(stmt).scalar_one())
 
 
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they are UTC (the store normalises them)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return _utc(moment).isoformat()
-
-
 def _age(moment: datetime, now: datetime) -> float:
-    return round(max((_utc(now) - _utc(moment)).total_seconds(), 0.0), 1)
+    return round(max((as_utc(now) - as_utc(moment)).total_seconds(), 0.0), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -12,7 +13,7 @@ from typing import Protocol
 
 import structlog
 
-from inboxbot.adapters.db.store import Store
+from inboxbot.adapters.db.store import DuplicateError, Store
 from inboxbot.service.delivery import Delivery, DeliveryReport
 from inboxbot.service.inbound import Inbound, Outcome
 from inboxbot.service.intake import Intake, PendingBatch
@@ -106,10 +107,12 @@ class Worker:
         """Work the unsubscribe queue (right after a poll, so a request is fulfilled within the cycle)."""
         if self._fulfil is not None:
             self._fulfil()
+            self.beat("fulfil")
 
     def sweep_sla(self) -> None:
         if self._sla is not None:
             self._sla()
+            self.beat("sla")
 
     def poll(self, source: MailSource | None = None, should_stop: StopCheck | None = None) -> PollReport:
         """Take in every waiting mail, a batch at a time; a batch leaves the inbox only after its commit.
@@ -133,6 +136,7 @@ class Worker:
                 if should_stop is not None and should_stop():
                     break
             mailbox.flush()  # the moves the source still holds back (it groups them)
+            self.beat("poll", mails=report.total)
         finally:
             progress.finish(report.total)
             if own:
@@ -159,14 +163,19 @@ class Worker:
                 report.tickets.append(result.ticket_number)
 
     def beat(self, name: str, **detail: object) -> None:
-        """Record that ``name`` (poll, deliver, fulfil, sla) just completed, for ``inboxbot status``."""
-        with self.store.transaction() as tx:
+        """Record that ``name`` (poll, deliver, fulfil, sla) just completed, for ``inboxbot status``.
+
+        Every job beats itself, whichever command ran it (``run-once`` or ``run``); two workers racing
+        to write the first beat of a kind is no failure."""
+        with contextlib.suppress(DuplicateError), self.store.transaction() as tx:
             tx.beat(name, datetime.now(UTC), dict(detail))
 
     def deliver(self) -> DeliveryReport:
         report = self.delivery.run(should_stop=self.stopping.is_set)
         if report.sent or report.retrying or report.failed:
             log.info("outbox.done", sent=report.sent, retrying=report.retrying, failed=report.failed)
+        if not report.unavailable:
+            self.beat("deliver", sent=report.sent)
         return report
 
     def _cursor(self, folder: str) -> tuple[int, int] | None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -89,11 +92,106 @@ def test_show_of_an_unknown_ticket_says_so(demo: Settings) -> None:
     assert (result.returncode, result.stderr.strip()) == (1, "inboxbot: no ticket 'HB-2026-999999'")
 
 
-def test_run_once_refuses_an_unmigrated_database(demo: Settings) -> None:
-    result = inboxbot("run-once", env=env_for(demo))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run-once",),
+        ("status",),
+        ("tickets", "list"),
+        ("tickets", "show", "HB-2026-000001"),
+        ("tickets", "resolve", "HB-2026-000001", "--note", "done"),
+        ("contacts", "show", "client@example.kz"),
+        ("segments", "list"),
+        ("segments", "export", "News"),
+        ("sla", "report"),
+    ],
+)
+def test_every_command_on_a_database_never_upgraded_says_to_upgrade(
+    demo: Settings, command: tuple[str, ...]
+) -> None:
+    result = inboxbot(*command, env=env_for(demo))
     assert result.returncode == 2
     assert result.stderr.strip().endswith("run 'inboxbot db upgrade'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_once_leaves_a_heartbeat_for_every_job_it_ran(demo: Settings) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    assert inboxbot("run-once", env=env).returncode == 0
+
+    beats = json.loads(inboxbot("status", "--json", env=env).stdout)["heartbeats"]
+    text = inboxbot("status", env=env).stdout
+
+    assert {name: beat is not None for name, beat in beats.items()} == {
+        "poll": True,
+        "deliver": True,
+        "fulfil": True,
+        "sla": True,
+    }
+    assert "never" not in text
+
+
+def test_contacts_show_gives_times_in_the_configured_zone(demo: Settings) -> None:
+    env = {**env_for(demo), "INBOXBOT_TICKETS__TIMEZONE": "Pacific/Auckland"}
+    inboxbot("db", "upgrade", env=env)
+    inboxbot("run-once", env=env)
+    address = "asel.zhumabayeva@example.kz"  # her unsubscribe is fulfilled by the run
+
+    card = json.loads(inboxbot("contacts", "show", address, "--json", env=env).stdout)
+    text = inboxbot("contacts", "show", address, env=env).stdout
+
+    suppressed = datetime.fromisoformat(card["suppressed_at"])
+    local = suppressed.astimezone(ZoneInfo("Pacific/Auckland")).strftime("%Y-%m-%d %H:%M")
+    assert suppressed.utcoffset() == timedelta(0)  # JSON stays UTC
+    assert f"SUPPRESSED since {local}" in text
+    assert "history (times in Pacific/Auckland):" in text
+    assert f"  {local}  inboxbot" in text
+    assert card["suppressed_at"] not in text
+
+
+def test_triage_refuses_what_makes_no_sense_and_changes_nothing(demo: Settings, tmp_path: Path) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    inboxbot("run-once", env=env)
+    with sqlite3.connect(tmp_path / "inboxbot.db") as db:  # a ticket the classifier was unsure of
+        db.execute("UPDATE ticket SET needs_review = 1 WHERE number LIKE '%-000009'")
+    listed = {
+        t["number"][-6:]: t
+        for t in json.loads(inboxbot("tickets", "list", "--json", "--status", "all", env=env).stdout)
+    }
+    resolved, unflagged, flagged = (listed[n]["number"] for n in ("000001", "000004", "000009"))
+
+    refusals = {
+        "resolved": inboxbot("tickets", "approve", resolved, env=env),
+        "unflagged": inboxbot("tickets", "approve", unflagged, env=env),
+        "automated": inboxbot("tickets", "approve", flagged, "--intents", "automated", env=env),
+        "overdue resolved": inboxbot("tickets", "list", "--overdue", "--status", "resolved", env=env),
+        "due resolved": inboxbot("tickets", "list", "--due-within", "4h", "--status", "all", env=env),
+    }
+
+    reasons = {name: (r.returncode, len(r.stderr.strip().splitlines())) for name, r in refusals.items()}
+    assert reasons == dict.fromkeys(refusals, (2, 1))
+    assert "is resolved" in refusals["resolved"].stderr
+    assert "not flagged for review" in refusals["unflagged"].stderr
+    assert "not a request" in refusals["automated"].stderr
+    assert "resolved tickets have no deadline" in refusals["overdue resolved"].stderr
+    after = json.loads(inboxbot("tickets", "show", flagged, "--json", env=env).stdout)
+    assert (after["status"], after["intents"], after["needs_review"]) == ("new", ["other"], True)
+
+
+def test_overdue_listing_keeps_a_status_filter(demo: Settings) -> None:
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+    inboxbot("run-once", env=env)
+    inboxbot("tickets", "resolve", "4", "--note", "done", env=env)  # by database id
+
+    soon = json.loads(inboxbot("tickets", "list", "--due-within", "2d", "--json", env=env).stdout)
+    waiting = json.loads(
+        inboxbot("tickets", "list", "--due-within", "2d", "--status", "waiting", "--json", env=env).stdout
+    )
+
+    assert len(soon) == 6 and waiting == []
 
 
 def test_invalid_configuration_is_refused_naming_the_key(demo: Settings) -> None:
@@ -122,9 +220,12 @@ def test_check_gives_a_verdict_per_part(demo: Settings) -> None:
     before = inboxbot("check", env=env)
     inboxbot("db", "upgrade", env=env)
     after = inboxbot("check", env=env)
-    assert before.returncode == 3 and "database: FAILED: database schema is at empty" in before.stdout
+    assert before.returncode == 3 and "database: FAILED: SQLite database" in before.stdout
+    assert "does not exist: run 'inboxbot db upgrade'" in before.stdout
     assert after.returncode == 0, after.stdout
-    assert [line.split(":")[0] for line in after.stdout.splitlines()] == [
+    assert "  database:  sqlite:///" in after.stdout
+    verdicts = [line for line in after.stdout.splitlines() if not line.startswith(" ")]
+    assert [line.split(":")[0] for line in verdicts] == [
         "configuration",
         "mailbox",
         "transport",
