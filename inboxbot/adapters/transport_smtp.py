@@ -46,11 +46,7 @@ class SmtpTransport:
                     )
                     return results
         finally:
-            if client.is_connected:
-                try:
-                    await client.quit()
-                except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
-                    client.close()
+            await _hang_up(client)
         return results
 
     def probe(self) -> str:
@@ -59,9 +55,7 @@ class SmtpTransport:
         return f"connected to {self.settings.host}:{self.settings.port} ({self.settings.security})"
 
     async def _probe(self) -> None:
-        client = await self._connect()
-        with contextlib.suppress(*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
-            await client.quit()
+        await _hang_up(await self._connect())
 
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -111,6 +105,19 @@ class SmtpTransport:
             await _reset(client)
             return DeliveryResult(mail.id, _status(exc.code), f"{exc.code} {exc.message}")
         return DeliveryResult(mail.id, DeliveryStatus.SENT)
+
+
+async def _hang_up(client: aiosmtplib.SMTP) -> None:
+    """QUIT, then abort the transport: after STARTTLS a closing TLS transport needs more loop turns
+    than ``asyncio.run`` gives it, and its socket would be left for the garbage collector."""
+    transport = client.transport
+    if client.is_connected:
+        try:
+            await client.quit()
+        except (*_CONNECTION_ERRORS, aiosmtplib.SMTPException):
+            client.close()
+    if isinstance(transport, asyncio.WriteTransport):
+        transport.abort()
 
 
 async def _reset(client: aiosmtplib.SMTP) -> None:
