@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,14 @@ from inboxbot.adapters.transport_smtp import SmtpTransport
 from inboxbot.config import ConfigError, Settings
 from inboxbot.core.classify import classify
 from inboxbot.core.mail import ParseLimits
+from inboxbot.service.accounts import Accounts, LoginPolicy
 from inboxbot.service.delivery import Delivery
+from inboxbot.service.desk import Desk
 from inboxbot.service.inbound import Clock, Destination
 from inboxbot.service.intake import Intake, IntakePolicy
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.notify import StaffNotifier
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
 from inboxbot.service.preparation import Classifier
 from inboxbot.service.sla import SlaSweeper
@@ -53,6 +56,9 @@ class App:
     unsubscriber: Unsubscriber
     sweeper: SlaSweeper
     lifecycle: Lifecycle
+    desk: Desk
+    accounts: Accounts
+    notifier: StaffNotifier
 
     def close(self) -> None:
         self.intake.preparer.close()
@@ -104,8 +110,15 @@ def build(
 
     sweeper = SlaSweeper(store, lifecycle, mailer, settings.sla, clock)
     delivery = Delivery(store, make_transport(settings), settings.outbox, clock)
+    notifier = StaffNotifier(store, mailer, settings.notify, clock)
     worker = Worker(
-        store, intake, source_factory(settings), delivery, fulfil=unsubscriber.run, sla=sweeper.run
+        store,
+        intake,
+        source_factory(settings),
+        delivery,
+        fulfil=unsubscriber.run,
+        sla=sweeper.run,
+        notify=notifier.run,
     )
     return App(
         settings,
@@ -119,6 +132,19 @@ def build(
         unsubscriber,
         sweeper,
         lifecycle,
+        desk=Desk(store, lifecycle, mailer, automation, clock),
+        accounts=Accounts(store, clock, login_policy(settings)),
+        notifier=notifier,
+    )
+
+
+def login_policy(settings: Settings) -> LoginPolicy:
+    web = settings.web
+    return LoginPolicy(
+        max_failures=web.lockout_failures,
+        lock_for=timedelta(minutes=web.lockout_minutes),
+        idle_timeout=timedelta(minutes=web.session_idle_minutes),
+        max_age=timedelta(hours=web.session_max_hours),
     )
 
 

@@ -32,7 +32,7 @@ DEFAULT_CONFIG_PATH = Path("config/inboxbot.toml")
 DEMO_SOURCE = "maildir:var/maildir"  # the embedded defaults `make demo` runs on
 DEMO_TRANSPORT = "files:var/outbox"
 ENV_PREFIX = "INBOXBOT_"
-_SECRET_KEYS = {("imap", "password"), ("smtp", "password")}
+_SECRET_KEYS = {("imap", "password"), ("smtp", "password"), ("web", "metrics_token")}
 
 Security = Literal["ssl", "starttls", "none"]
 SEGMENT_BACKENDS = frozenset({"database"})  # names the bootstrap knows how to build
@@ -234,6 +234,39 @@ class LimitSettings(_Section):
     max_failures: int = Field(3, ge=1)  # a mail whose processing keeps failing is quarantined after this
 
 
+class NotifySettings(_Section):
+    """Staff told of tickets that need a person (not of unsubscribes that resolved themselves)."""
+
+    new_ticket: tuple[str, ...] = ()  # who is told; nobody when empty
+    digest_after: int = Field(3, ge=1)  # more waiting than this at once: one digest instead
+    digest_minutes: float = Field(15.0, gt=0)  # at most one digest per this many minutes
+    language: Literal["ru", "kk", "en"] = "ru"
+
+    @field_validator("new_ticket")
+    @classmethod
+    def _recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [r for r in value if r.count("@") != 1 or " " in r.strip()]
+        if bad:
+            raise ValueError(f"not e-mail addresses: {bad}")
+        return tuple(r.strip().lower() for r in value)
+
+
+class WebSettings(_Section):
+    """The staff console (``inboxbot serve``)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed ("*" for any).
+    trusted_proxies: tuple[str, ...] = ()
+    session_idle_minutes: float = Field(60.0, gt=0)  # a session unused this long is over
+    session_max_hours: float = Field(12.0, gt=0)  # and none lives longer than this
+    lockout_failures: int = Field(5, ge=1, le=5)  # wrong passwords in a row that lock an account
+    lockout_minutes: float = Field(15.0, gt=0)
+    queue_page_size: int = Field(50, ge=5, le=500)
+    # /metrics: open on loopback; elsewhere only with "Authorization: Bearer $INBOXBOT_WEB__METRICS_TOKEN".
+    metrics_token: SecretStr = SecretStr("")
+
+
 class TemplateSettings(_Section):
     path: Path | None = None  # a folder of the operator's own templates, searched before the shipped ones
 
@@ -273,6 +306,8 @@ class Settings(BaseSettings):
     worker: WorkerSettings = WorkerSettings()
     limits: LimitSettings = LimitSettings()
     templates: TemplateSettings = TemplateSettings()
+    notify: NotifySettings = NotifySettings()
+    web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @model_validator(mode="before")

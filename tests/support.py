@@ -120,6 +120,7 @@ def env_for(settings: Settings) -> dict[str, str]:
     env.update(flatten_env(settings.model_dump(mode="json")))
     env["INBOXBOT_IMAP__PASSWORD"] = settings.imap.password.get_secret_value()
     env["INBOXBOT_SMTP__PASSWORD"] = settings.smtp.password.get_secret_value()
+    env["INBOXBOT_WEB__METRICS_TOKEN"] = settings.web.metrics_token.get_secret_value()
     env["INBOXBOT_CONFIG"] = str(ROOT / "tests" / "data" / "empty.toml")
     return env
 
@@ -131,18 +132,19 @@ def flatten_env(data: Mapping[str, Any], prefix: str = "INBOXBOT_") -> Iterator[
             yield from flatten_env(value, f"{name}__")
         elif isinstance(value, list | tuple):
             yield name, json.dumps(value)
-        elif value is not None and "PASSWORD" not in name:
+        elif value is not None and not name.endswith(("PASSWORD", "TOKEN")):
             yield name, str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def inboxbot(
-    *args: str, env: Mapping[str, str], timeout: float = 120, cwd: Path = ROOT
+    *args: str, env: Mapping[str, str], timeout: float = 120, cwd: Path = ROOT, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``inboxbot`` command as a user would."""
+    """Run the ``inboxbot`` command as a user would (``stdin``: what is typed or piped into it)."""
     return subprocess.run(
         [sys.executable, "-m", "inboxbot", *args],
         env=dict(env),
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -12,7 +12,9 @@ from inboxbot.cli.contacts_cmd import contacts_group, segments_group
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
 from inboxbot.cli.progress import terminal_progress
+from inboxbot.cli.serve_cmd import serve_command
 from inboxbot.cli.sla_cmd import sla_group
+from inboxbot.cli.staff_cmd import staff_group
 from inboxbot.cli.status_cmd import status_command
 from inboxbot.cli.tickets_cmd import tickets_group
 from inboxbot.service.inbound import Outcome
@@ -91,6 +93,8 @@ cli.add_command(db_group)
 cli.add_command(contacts_group)
 cli.add_command(segments_group)
 cli.add_command(sla_group)
+cli.add_command(staff_group)
+cli.add_command(serve_command)
 
 
 def main() -> None:

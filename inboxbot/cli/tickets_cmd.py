@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from typing import Any
@@ -13,20 +12,19 @@ from rich.console import Console
 from rich.table import Table
 
 from inboxbot.adapters.db.models import Ticket
+from inboxbot.cli import ticket_actions_cmd
 from inboxbot.cli.context import EXIT_USAGE, CliState, application, fail, pass_state
 from inboxbot.cli.sla_cmd import parse_duration
-from inboxbot.core.intents import Classification, Intent
 from inboxbot.core.tickets import TicketStatus
 from inboxbot.core.times import iso_utc, local_text
 from inboxbot.service.staff import (
     Refused,
     TicketFile,
     TicketNotFound,
-    approve_ticket,
     list_tickets,
-    resolve_ticket,
     ticket_file,
 )
+from inboxbot.service.ticket_view import TicketView, ticket_view
 
 STATUS_CHOICES = [s.value for s in TicketStatus] + ["all"]
 
@@ -34,6 +32,9 @@ STATUS_CHOICES = [s.value for s in TicketStatus] + ["all"]
 @click.group("tickets")
 def tickets_group() -> None:
     """Review and act on tickets."""
+
+
+ticket_actions_cmd.register(tickets_group)
 
 
 @tickets_group.command("list")
@@ -81,81 +82,55 @@ def show_command(state: CliState, ident: str, as_json: bool) -> None:
     with application(state) as app:
         try:
             record = ticket_file(app.store, ident)
+            view = ticket_view(app.store, ident, now=app.clock())
         except TicketNotFound as exc:
             fail(str(exc))
     if as_json:
-        click.echo(json.dumps(file_dict(record), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**file_dict(record), "mails": mails_list(view)}, ensure_ascii=False, indent=2))
         return
-    print_file(console(), record, ZoneInfo(state.settings.tickets.timezone))
+    zone = ZoneInfo(state.settings.tickets.timezone)
+    out = console()
+    print_file(out, record, zone)
+    print_mails(out, view, zone)
 
 
-@tickets_group.command("resolve")
-@click.argument("ident", metavar="ID")
-@click.option("--note", required=True, help="What was done; kept in the ticket's event log.")
-@click.option("--by", "actor", default=None, help="Who resolves it (default: the current user).")
-@pass_state
-def resolve_command(state: CliState, ident: str, note: str, actor: str | None) -> None:
-    """Resolve a ticket with a note."""
-    if not note.strip():
-        fail("--note must say what was done")
-    who = f"staff:{actor or getpass.getuser()}"
-    with application(state) as app:
-        try:
-            ticket, changed = resolve_ticket(
-                app.store, ident, note=note.strip(), actor=who, clock=app.clock, lifecycle=app.lifecycle
+def mails_list(view: TicketView) -> list[dict[str, Any]]:
+    """The client's mails, oldest first: what they wrote now, what they quoted, what was attached."""
+    return [
+        {
+            "at": iso_utc(mail.at),
+            "sender": mail.sender,
+            "subject": mail.subject,
+            "new_text": mail.shown.new_text,
+            "quoted_text": mail.shown.quoted_text,
+            "attachments": [a.filename for a in mail.shown.attachments],
+            "unreadable": mail.shown.unreadable,
+        }
+        for mail in view.inbound
+    ]
+
+
+def print_mails(out: Console, view: TicketView, zone: ZoneInfo) -> None:
+    """The client's mails, newest first, each with its new text; quoted text folded to a line."""
+    out.print("Client's mails (newest first):")
+    for mail in reversed(view.inbound):
+        out.print(f"--- {local_text(mail.at, zone)} from {mail.sender}: {mail.subject}", markup=False)
+        if mail.shown.unreadable:
+            out.print(f"    ({mail.shown.unreadable})", markup=False)
+        for line in (mail.shown.new_text or "(no text of its own)").splitlines():
+            out.print(f"    {line}", markup=False)
+        quoted = mail.shown.quoted_text.count("\n") + 1 if mail.shown.quoted_text.strip() else 0
+        if quoted:
+            out.print(f"    [{quoted} quoted line(s) folded; --json shows them]", markup=False)
+        for item in mail.shown.attachments:
+            out.print(
+                f"    attachment: {item.filename} ({item.content_type}, {item.size} bytes)", markup=False
             )
-
-        except TicketNotFound as exc:
-            fail(str(exc))
-    click.echo(f"{ticket.number} resolved" if changed else f"{ticket.number} was already resolved")
 
 
 def console() -> Console:
     """The terminal's width on a terminal; wide enough for whole lines when piped to a file or a pager."""
     return Console() if sys.stdout.isatty() else Console(width=200)
-
-
-@tickets_group.command("approve")
-@click.argument("ident", metavar="ID")
-@click.option(
-    "--intents",
-    default=None,
-    metavar="LIST",
-    help="Correct the intents first, e.g. 'unsubscribe' or 'data_change,unsubscribe'.",
-)
-@click.option("--by", "actor", default=None, help="Who triaged it (default: the current user).")
-@pass_state
-def approve_command(state: CliState, ident: str, intents: str | None, actor: str | None) -> None:
-    """Triage a ticket flagged for review: confirm (or correct) its intents and let inboxbot act on them."""
-    chosen = _parse_intents(intents) if intents else None
-    who = f"staff:{actor or getpass.getuser()}"
-    with application(state) as app:
-        try:
-            ticket = approve_ticket(
-                app.store,
-                ident,
-                automation=app.unsubscribe,
-                lifecycle=app.lifecycle,
-                actor=who,
-                clock=app.clock,
-                intents=chosen,
-            )
-        except TicketNotFound as exc:
-            fail(str(exc))
-        except Refused as exc:
-            fail(str(exc), EXIT_USAGE)
-        app.worker.sweep()
-        app.worker.deliver()
-    click.echo(f"{ticket.number} approved: {', '.join(ticket.intents)}")
-
-
-def _parse_intents(text: str) -> list[Intent]:
-    try:
-        chosen = [Intent(part.strip()) for part in text.split(",") if part.strip()]
-        Classification(tuple(chosen), "ru", 1.0, False)
-    except ValueError as exc:
-        fail(f"--intents: {exc}", 2)
-    return chosen
 
 
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class Mailer:
     def queue(
         self,
         tx: Tx,
-        ticket: Ticket,
+        ticket: Ticket | None,
         *,
         kind: str,
         to_address: str,
@@ -36,15 +36,19 @@ class Mailer:
         references: tuple[str, ...] = (),
         context: dict[str, Any] | None = None,
         language: str | None = None,
-        auto_submitted: str = "auto-replied",
+        auto_submitted: str | None = "auto-replied",
     ) -> OutboxMail:
         """Render ``templates/<kind>/`` (in the ticket's language unless told) and put it in the outbox.
 
-        ``auto_submitted`` is "auto-replied" for answers to a client, "auto-generated" for notices.
+        ``auto_submitted`` is "auto-replied" for answers to a client, "auto-generated" for notices,
+        None for a mail a person wrote. ``ticket`` is None for a mail about no one ticket (the staff
+        digest): the template then sees ``client_name``, ``company`` and ``context``.
         """
         name = greeting_name(to_name)
-        values = {**self.ticket_context(ticket, name), **(context or {})}
-        rendered = self.templates.render(kind, language or ticket.language, values)
+        base = {"client_name": name, "company": self.sender_name}
+        values = {**(self.ticket_context(ticket, name) if ticket is not None else base), **(context or {})}
+        language = language or (ticket.language if ticket is not None else self.templates.fallback_language)
+        rendered = self.templates.render(kind, language, values)
         message_id = new_message_id(self.sender_address, kind.replace("_", "-"))
         envelope = Envelope(self.sender_address, self.sender_name, to_address, name, in_reply_to, references)
         raw = compose(rendered, envelope, message_id=message_id, now=now, auto_submitted=auto_submitted)

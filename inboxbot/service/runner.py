@@ -4,7 +4,7 @@
   connection, waits with IDLE (or polls when the server has none), and acknowledges new mail within
   seconds. Other workers retry the lock every few seconds, so a dead leader is replaced quickly.
 - Every worker, leader or not, runs the shared sweeps on a schedule: outbox delivery, unsubscribe
-  fulfilment and the SLA sweep; rows are leased or claimed in the database, never in memory.
+  fulfilment, the SLA sweep and staff notices; rows are leased or claimed in the database, never in memory.
 - A failure (the IMAP server restarting, DNS or TLS trouble, the database going away) is logged in one
   line and retried with exponential backoff and jitter; nothing that was not committed left the inbox.
 - SIGTERM or SIGINT: the batch in hand is finished and its mail moved, connections close, exit 0.
@@ -203,6 +203,7 @@ def _scheduler(worker: Worker, settings: WorkerSettings) -> BackgroundScheduler:
         "deliver": (worker.deliver, settings.outbox_interval_seconds),
         "fulfil": (worker.fulfil, settings.poll_interval_seconds),
         "sla": (worker.sweep_sla, settings.sla_interval_seconds),
+        "notify": (worker.notify, settings.sla_interval_seconds),
     }
     for name, (job, every) in jobs.items():
         scheduler.add_job(

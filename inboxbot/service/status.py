@@ -23,7 +23,7 @@ from inboxbot.service.ports import MailSource, MailSourceError
 from inboxbot.service.sla_report import due_tickets
 
 STATUS_VERSION = 1
-HEARTBEATS = ("poll", "deliver", "fulfil", "sla")
+HEARTBEATS = ("poll", "deliver", "fulfil", "sla", "notify")
 _WAITING = re.compile(r"(\d+) mail\(s\) waiting")
 
 

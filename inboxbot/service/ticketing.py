@@ -16,8 +16,10 @@ from inboxbot.core.tickets import TicketStatus, category_for, format_number, mer
 from inboxbot.service.inbound import Clock, Inbound, Outcome, message_row
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.notify import queue_notice
 
 EXCERPT_LINES, EXCERPT_CHARS = 6, 600
+SEARCH_TEXT_CHARS = 20_000  # what the console's search reads of a ticket's mails (bounded per ticket)
 REPLY_WINDOW = timedelta(days=1)  # the loop guard counts automatic replies per sender over this window
 
 
@@ -106,6 +108,7 @@ class Ticketing:
                 created_at=now,
                 updated_at=now,
                 excerpt=_excerpt(mail),
+                search_text=searchable(mail),
             )
         )
         self.policy.lifecycle.open(ticket)
@@ -131,6 +134,7 @@ class Ticketing:
         self._acknowledge(tx, ticket, mail, verdict)
         for automation in self.automations:
             automation.on_opened(tx, ticket, mail, verdict)
+        queue_notice(tx, ticket, now)
         return ticket
 
     def add_reply(
@@ -143,6 +147,7 @@ class Ticketing:
             inbound.raw,
         )
         ticket.intents = merge_intents(ticket.intents, verdict.intents)
+        ticket.search_text = f"{ticket.search_text}\n{searchable(mail)}"[:SEARCH_TEXT_CHARS]
         self._recategorise(tx, ticket, category_for([Intent(i) for i in ticket.intents]))
         detail: dict[str, Any] = {
             "message_id": mail.message_id,
@@ -201,3 +206,10 @@ def _excerpt(mail: ParsedMail) -> str:
     """The first lines of the sender's own text, for staff escalation mail (personal data: never logged)."""
     lines = [line for line in mail.new_text.splitlines() if line.strip()][:EXCERPT_LINES]
     return "\n".join(lines)[:EXCERPT_CHARS]
+
+
+def searchable(mail: ParsedMail) -> str:
+    """What staff can find a mail by: its sender, subject and new text, case-folded (so that a plain
+    LIKE finds Cyrillic text on SQLite as well as on PostgreSQL)."""
+    text = f"{mail.from_name} {mail.from_address} {mail.subject}\n{mail.new_text}"
+    return text.casefold()[:SEARCH_TEXT_CHARS]

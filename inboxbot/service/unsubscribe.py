@@ -27,6 +27,7 @@ from inboxbot.core.tickets import TicketStatus
 from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.notify import queue_notice
 from inboxbot.service.ports import BackendError, SegmentBackend
 from inboxbot.service.ticketing import ReplyGuard
 
@@ -299,6 +300,7 @@ class Unsubscriber:
         self.lifecycle.transition(
             tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="unsubscribe could not be completed"
         )
+        queue_notice(tx, ticket, now, handed_over=True)
 
     def _finish(self, tx: Tx, row: Fulfilment, facts: TicketFacts, report: FulfilmentReport) -> None:
         now = self.clock()

@@ -78,6 +78,7 @@ class Worker:
         *,
         fulfil: SweepJob | None = None,
         sla: SweepJob | None = None,
+        notify: SweepJob | None = None,
     ) -> None:
         self.store = store
         self.intake = intake
@@ -85,6 +86,7 @@ class Worker:
         self.delivery = delivery
         self._fulfil = fulfil
         self._sla = sla
+        self._notify = notify
         self.progress: Callable[[], Progress] = LogProgress
         self.stopping = threading.Event()  # set on SIGTERM/SIGINT: finish what is in hand, start nothing
 
@@ -102,6 +104,7 @@ class Worker:
     def sweep(self) -> None:
         self.fulfil()
         self.sweep_sla()
+        self.notify()
 
     def fulfil(self) -> None:
         """Work the unsubscribe queue (right after a poll, so a request is fulfilled within the cycle)."""
@@ -113,6 +116,12 @@ class Worker:
         if self._sla is not None:
             self._sla()
             self.beat("sla")
+
+    def notify(self) -> None:
+        """Tell staff of tickets that need a person (after the SLA sweep: its mail goes first)."""
+        if self._notify is not None:
+            self._notify()
+            self.beat("notify")
 
     def poll(self, source: MailSource | None = None, should_stop: StopCheck | None = None) -> PollReport:
         """Take in every waiting mail, a batch at a time; a batch leaves the inbox only after its commit.
@@ -163,7 +172,7 @@ class Worker:
                 report.tickets.append(result.ticket_number)
 
     def beat(self, name: str, **detail: object) -> None:
-        """Record that ``name`` (poll, deliver, fulfil, sla) just completed, for ``inboxbot status``.
+        """Record that ``name`` (poll, deliver, fulfil, sla, notify) just completed, for ``inboxbot status``.
 
         Every job beats itself, whichever command ran it (``run-once`` or ``run``); two workers racing
         to write the first beat of a kind is no failure."""

@@ -128,6 +128,7 @@ def test_run_once_leaves_a_heartbeat_for_every_job_it_ran(demo: Settings) -> Non
         "deliver": True,
         "fulfil": True,
         "sla": True,
+        "notify": True,
     }
     assert "never" not in text
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from inboxbot.adapters.db.models import OutboxMail, SlaEscalation, Ticket
 from inboxbot.bootstrap import App
 from inboxbot.core.tickets import TicketStatus
-from inboxbot.service.staff import resolve_ticket
 from tests.harness.dovecot import ImapAccount, append
 from tests.harness.postgres import PostgresServer
 from tests.harness.smtp import SmtpServer
@@ -70,14 +69,7 @@ def test_a_ticket_resolved_before_a_level_falls_due_never_fires_it(
     app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
     app.worker.run_once()
     [ticket] = tickets(app)
-    resolve_ticket(
-        app.store,
-        ticket.number,
-        note="answered by phone",
-        actor="staff:test",
-        clock=clock,
-        lifecycle=app.lifecycle,
-    )
+    app.desk.resolve(ticket.number, note="answered by phone", actor="staff:test")
     clock.advance(hours=30)
 
     app.worker.run_once()

@@ -31,7 +31,13 @@ def test_a_fresh_installation_reports_nothing_done_yet(
     assert set(status) == KEYS
     assert status["version"] == 1
     assert status["last_poll_at"] is None
-    assert status["heartbeats"] == {"poll": None, "deliver": None, "fulfil": None, "sla": None}
+    assert status["heartbeats"] == {
+        "poll": None,
+        "deliver": None,
+        "fulfil": None,
+        "sla": None,
+        "notify": None,
+    }
     assert status["mailbox"] == {
         "source": None,
         "waiting": None,

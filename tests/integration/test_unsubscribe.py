@@ -311,7 +311,6 @@ def test_flagged_request_waits_for_a_person_then_is_fulfilled(
     smtp_server: SmtpServer, db_url: str, tmp_path: Path, make_app: AppFactory
 ) -> None:
     from inboxbot.core.intents import Intent
-    from inboxbot.service.staff import approve_ticket
 
     settings = settings_for(db_url=db_url, maildir=tmp_path / "mail", smtp_server=smtp_server)
     app = make_app(settings)
@@ -322,15 +321,7 @@ def test_flagged_request_waits_for_a_person_then_is_fulfilled(
     [ticket] = all_tickets(app)
     assert ticket.needs_review and "john@example.com" in members(app, "Новости")
 
-    approve_ticket(
-        app.store,
-        ticket.number,
-        automation=app.unsubscribe,
-        lifecycle=app.lifecycle,
-        actor="staff:test",
-        clock=app.clock,
-        intents=[Intent.UNSUBSCRIBE],
-    )
+    app.desk.triage(ticket.number, actor="staff:test", intents=[Intent.UNSUBSCRIBE])
     app.worker.run_once()
 
     assert "john@example.com" not in members(app, "Новости")

@@ -37,6 +37,30 @@ CONTEXT = {
     "late": "",
     "show_command": "inboxbot tickets show HB-2026-000042",
     "resolve_command": 'inboxbot tickets resolve HB-2026-000042 --note "..."',
+    # a staff member's reply, a closing notice
+    "text": "Мы обновили ваш номер.",
+    "paragraphs": [["Мы обновили ваш номер."]],
+    "staff_name": "Айгерім",
+    "language": "kk",
+    "note": "",
+    # staff told of new tickets (one, or a digest)
+    "count": 1,
+    "tickets": [
+        {
+            "number": "HB-2026-000042",
+            "category": "data_change",
+            "needs_review": False,
+            "client_display": "Айгерім",
+            "client_address": "aigerim@example.kz",
+            "subject": "Телефон",
+            "due_local": "25.11.2026 10:00",
+            "remaining": "осталось 23 ч",
+        }
+    ],
+    "more": 0,
+    "list_command": "inboxbot tickets list",
+    "reason": "new",
+    "approve_command": "inboxbot tickets approve HB-2026-000042",
 }
 
 

@@ -42,6 +42,7 @@ class TicketCounter(SQLModel, table=True):
 
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_status_due", "status", "due_at"),)  # the queue: soonest first
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=32, unique=True)
@@ -67,6 +68,9 @@ class Ticket(SQLModel, table=True):
     paused_seconds: int = 0
     next_escalation_at: datetime | None = _when(index=True, nullable=True)
     breached_at: datetime | None = _when(nullable=True)
+    assignee_id: int | None = Field(default=None, foreign_key="staff_account.id", index=True)
+    # What staff search: the client's new text of every mail of the ticket, case-folded, bounded.
+    search_text: str = Field(default="", sa_type=Text)
 
 
 class SlaEscalation(SQLModel, table=True):
@@ -280,3 +284,64 @@ class AddressConfirmation(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     created_at: datetime = _when()
     settled_at: datetime | None = _when(nullable=True)
+
+
+class StaffAccount(SQLModel, table=True):
+    """A support staff member who signs in to the console: an agent works tickets, an admin also
+    manages staff. The password is an argon2id hash; failed sign-ins lock the account for a while."""
+
+    __tablename__ = "staff_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=255)
+    role: str = Field(default="agent", max_length=16)
+    password_hash: str = Field(sa_type=Text)
+    language: str = Field(default="ru", max_length=8)  # of the console's interface
+    failed_logins: int = 0
+    locked_until: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+    last_login_at: datetime | None = _when(nullable=True)
+    disabled_at: datetime | None = _when(nullable=True)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in console session. Only the SHA-256 of the cookie's token is stored, so a copy of the
+    database opens no session; every instance of the console shares them."""
+
+    __tablename__ = "staff_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    account_id: int = Field(foreign_key="staff_account.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    expires_at: datetime = _when(index=True)
+
+
+class LabelledExample(SQLModel, table=True):
+    """A mail whose intents a person decided (triage in the console or with ``tickets approve``): what
+    the classifier said and what is right, for measuring the classifier on real mail."""
+
+    __tablename__ = "labelled_example"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    predicted: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    intents: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    language: str = Field(max_length=8)
+    actor: str = Field(max_length=64)
+    at: datetime = _when(index=True)
+
+
+class StaffNotice(SQLModel, table=True):
+    """Staff told of a ticket that needs a person: one row per ticket, sent alone or in a digest."""
+
+    __tablename__ = "staff_notice"
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending, sent, skipped
+    mode: str = Field(default="", max_length=16)  # single, digest
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)

@@ -24,6 +24,7 @@ from inboxbot.adapters.db.models import (
     OutboxMail,
     ProcessingFailure,
     SlaEscalation,
+    StaffNotice,
     Ticket,
     TicketCounter,
     TicketEvent,
@@ -109,6 +110,7 @@ class Tx:
         # Message-IDs this transaction stored or queued, with their tickets: a batch's rows are written
         # at its end, and a follow-up in the same batch as its original must still find the ticket.
         self._threads: list[tuple[str, Ticket]] = []
+        self._notices: list[tuple[Ticket | int, datetime]] = []  # staff to be told of these tickets
 
     @property
     def dialect(self) -> str:
@@ -176,11 +178,13 @@ class Tx:
 
     def savepoint(self) -> Savepoint:
         """A nested transaction; what is added after it starts goes if it is rolled back."""
-        return Savepoint(self, (len(self._events), len(self._threads)), self.session.begin_nested())
+        mark = (len(self._events), len(self._threads), len(self._notices))
+        return Savepoint(self, mark, self.session.begin_nested())
 
     def before_commit(self) -> None:
         """Write back what was counted or gathered in memory during the transaction."""
         self.write_events()
+        self.write_notices()
         for year, last in self._sequences.items():
             self.session.execute(
                 update(TicketCounter)
@@ -393,6 +397,26 @@ class Tx:
         )
         return self.session.scalars(stmt).all()
 
+    # -- staff notices ----------------------------------------------------------------------------
+    def add_notice(self, ticket: Ticket | int, at: datetime) -> None:
+        """Have staff told of a ticket (a ``staff_notice`` row); gathered like events, so intake pays
+        no query per mail, and written at the commit once per ticket, however often it is asked."""
+        self._notices.append((ticket, at))
+
+    def write_notices(self) -> None:
+        if not self._notices:
+            return
+        self.session.flush()
+        rows: dict[int | None, dict[str, Any]] = {}
+        for ticket, at in self._notices:
+            ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+            rows.setdefault(
+                ticket_id, {"ticket_id": ticket_id, "status": "pending", "mode": "", "created_at": at}
+            )
+        self._notices.clear()
+        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self.session.execute(insert(StaffNotice).on_conflict_do_nothing(), list(rows.values()))
+
     # -- heartbeats -------------------------------------------------------------------------------
     def beat(self, name: str, at: datetime, detail: dict[str, Any]) -> None:
         row = self.session.get(Heartbeat, name)
@@ -425,16 +449,17 @@ class Tx:
 
 class Savepoint:
     """A nested transaction of a :class:`Tx` that also forgets what it gathered since it began (events,
-    thread Message-IDs)."""
+    thread Message-IDs, staff notices)."""
 
-    def __init__(self, tx: Tx, mark: tuple[int, int], nested: SessionTransaction) -> None:
+    def __init__(self, tx: Tx, mark: tuple[int, int, int], nested: SessionTransaction) -> None:
         self._tx, self._mark, self._nested = tx, mark, nested
 
     def commit(self) -> None:
         self._nested.commit()
 
     def rollback(self) -> None:
-        events, threads = self._mark
+        events, threads, notices = self._mark
         del self._tx._events[events:]
         del self._tx._threads[threads:]
+        del self._tx._notices[notices:]
         self._nested.rollback()
