@@ -18,11 +18,13 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
     from inboxbot.web.app import create_app  # noqa: PLC0415
 
     web = state.settings.web
+    bind, number = host or web.host, port or web.port
     with application(state) as app:
+        click.echo(f"inboxbot: console on http://{bind}:{number}/ (Ctrl-C or SIGTERM stops it)", err=True)
         uvicorn.run(
             create_app(app),
-            host=host or web.host,
-            port=port or web.port,
+            host=bind,
+            port=number,
             proxy_headers=bool(web.trusted_proxies),
             forwarded_allow_ips=",".join(web.trusted_proxies) or None,
             server_header=False,

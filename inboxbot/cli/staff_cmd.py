@@ -64,3 +64,25 @@ def disable_command(state: CliState, email: str) -> None:
         except AccountError as exc:
             fail(str(exc), EXIT_USAGE)
     click.echo(f"{member.email}: disabled")
+
+
+@staff_group.command("password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", "from_stdin", is_flag=True, help="Read the new password from standard input."
+)
+@pass_state
+def password_command(state: CliState, email: str, from_stdin: bool) -> None:
+    """Set a new password (and lift a lock after wrong passwords)."""
+    if not from_stdin:
+        fail(
+            "give the password on standard input with --password-stdin (never on the command line)",
+            EXIT_USAGE,
+        )
+    password = sys.stdin.readline().rstrip("\r\n")
+    with application(state) as app:
+        try:
+            app.accounts.set_password(email, password)
+        except AccountError as exc:
+            fail(str(exc), EXIT_USAGE)
+    click.echo(f"{email}: password set")
