@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CORPUS ?= tests/data/corpus-dev
 
-.PHONY: help install system-deps demo test unit integration e2e lint format eval bench clean
+.PHONY: help install system-deps demo console test unit integration e2e screenshots lint format eval bench clean
 
 help:
 	@echo "make demo         install, then run the main job on the bundled sample mailbox (no servers needed)"
+	@echo "make console      the staff web console on the demo data (prints a demo admin's password)"
 	@echo "make test         install everything (Debian packages too), lint, and run the whole test suite"
 	@echo "make unit | integration | e2e   one tier of the suite"
+	@echo "make screenshots  retake docs/screenshots/ (the console on the demo data, in Chromium)"
 	@echo "make lint         ruff and mypy"
 	@echo "make eval CORPUS=DIR   classifier precision/recall on a folder of .eml files with labels.json"
 	@echo "make bench        speed and memory benchmarks"
@@ -38,6 +40,20 @@ demo: $(STAMP)
 	$(BIN)/inboxbot run-once
 	$(BIN)/inboxbot tickets list --status all
 	@echo "Acknowledgements are in var/outbox/. Look closer: $(BIN)/inboxbot tickets show HB-$$(date +%Y)-000001"
+	@echo "Work the tickets in the web console: make console"
+
+# The console on the demo data, with a demo admin whose new password is printed (a fresh one each time).
+DEMO_ADMIN := demo-admin@1texno.kz
+console: $(STAMP)
+	@[ -f var/inboxbot.db ] || $(MAKE) --no-print-directory demo
+	@password=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(12))'); \
+	  if $(BIN)/inboxbot staff list | grep -q '^$(DEMO_ADMIN) '; then \
+	    echo "$$password" | $(BIN)/inboxbot staff password $(DEMO_ADMIN) --password-stdin >/dev/null; \
+	  else \
+	    echo "$$password" | $(BIN)/inboxbot staff add $(DEMO_ADMIN) --name "Demo admin" --role admin --password-stdin >/dev/null; \
+	  fi; \
+	  echo "Console: http://127.0.0.1:8080/  sign in as $(DEMO_ADMIN) with password $$password  (Ctrl-C stops it)"
+	$(BIN)/inboxbot serve
 
 test: system-deps $(STAMP) lint
 	$(BIN)/pytest -q
@@ -50,6 +66,12 @@ integration: system-deps $(STAMP)
 
 e2e: system-deps $(STAMP)
 	$(BIN)/pytest -q tests/e2e
+
+# The queue and a ticket page on the demo data, taken by the browser test and copied to docs/.
+screenshots: system-deps $(STAMP)
+	INBOXBOT_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider \
+		tests/e2e/browser/test_screenshots.py
+	@echo "Updated docs/screenshots/queue.png and ticket.png: look at them before committing."
 
 lint: $(STAMP)
 	$(BIN)/ruff check inboxbot tests bench

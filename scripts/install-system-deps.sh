@@ -5,7 +5,9 @@
 #
 #   venv  what creating the virtual environment needs: python3-venv, when `python3 -m venv`
 #         cannot work (Debian ships ensurepip separately); used by `make demo` and `make install`
-#   test  (default) what the test suite needs as well: Dovecot, which the tests start themselves
+#   test  (default) what the test suite needs as well: Dovecot, which the tests start themselves,
+#         and Chromium, which the console's browser tests drive through Playwright (no browser is
+#         ever downloaded: Playwright is pointed at Debian's /usr/bin/chromium)
 #
 # - Idempotent: packages already installed are left alone; `apt-get update` runs only when
 #   something has to be installed. Works with no stdin and no terminal (CI=true).
@@ -31,8 +33,10 @@ python_can_make_venv() {
 case "${MODE}" in
     test)
         PACKAGES=(
-            dovecot-core   # /usr/sbin/dovecot, doveadm; creates the dovecot and dovenull users
-            dovecot-imapd  # the IMAP service the tests talk to
+            dovecot-core       # /usr/sbin/dovecot, doveadm; creates the dovecot and dovenull users
+            dovecot-imapd      # the IMAP service the tests talk to
+            chromium           # /usr/bin/chromium, run headless by tests/e2e/browser
+            fonts-dejavu-core  # Latin, Cyrillic and Kazakh glyphs in the console's screenshots
         )
         ;;
     venv)
@@ -153,6 +157,8 @@ check() {
         getent passwd "${user}" >/dev/null || die "system user ${user} is missing"
     done
     log "ok: $(/usr/sbin/dovecot --version 2>/dev/null | head -n1 || echo 'dovecot') at /usr/sbin/dovecot"
+    [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is missing"
+    log "ok: $(/usr/bin/chromium --version 2>/dev/null | head -n1 || echo 'chromium') at /usr/bin/chromium"
 }
 
 install_missing

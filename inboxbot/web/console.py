@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from inboxbot.bootstrap import App
 from inboxbot.core.times import local_text
-from inboxbot.web.i18n import LANGUAGES, translator
+from inboxbot.web.i18n import LANGUAGES, event_label, translator
 from inboxbot.web.security import CSRF_FIELD, staff_of
 
 
@@ -40,6 +40,8 @@ class Console:
             "zone": self.zone.key,
             "local": lambda moment: local_text(moment, self.zone),
             "span": lambda delta: span_text(delta, language),
+            "label": lambda kind: event_label(kind, language),
+            "at_risk": timedelta(hours=self.app.settings.sla.at_risk_hours),
             **context,
         }
         return self.pages.TemplateResponse(request, name, values, status_code=status)

@@ -35,6 +35,7 @@ _EN = {
     "queue.next": "Next",
     "queue.previous": "Previous",
     "queue.refreshed": "Refreshes by itself every 30 s.",
+    "queue.count": "{count} ticket(s)",
     "col.number": "Ticket",
     "col.due": "SLA",
     "col.level": "Escalation",
@@ -138,6 +139,7 @@ _RU = {
     "queue.next": "Дальше",
     "queue.previous": "Назад",
     "queue.refreshed": "Обновляется само каждые 30 с.",
+    "queue.count": "обращений: {count}",
     "col.number": "Номер",
     "col.due": "Срок",
     "col.level": "Эскалация",
@@ -232,6 +234,31 @@ _KK = {
 }
 
 _CATALOGS = {"en": _EN, "ru": _RU, "kk": _KK}
+
+# What happened to a ticket, as the timeline says it (kinds not listed are shown as words).
+_EVENTS = {
+    "en": {
+        "opened": "opened", "ack_queued": "acknowledgement queued", "ack_sent": "acknowledgement sent",
+        "ack_skipped": "no acknowledgement", "mail_in": "mail from the client", "mail_out": "mail sent",
+        "client_replied": "the client replied", "replied": "replied", "note": "note", "assigned": "assigned",
+        "status_changed": "status changed", "resolved": "resolved", "reclassified": "intents corrected",
+        "approved": "triaged", "dismissed": "not a request", "sla_breached": "SLA breached",
+        "unsubscribe_done": "unsubscribed everywhere", "unsubscribe_failed": "unsubscribe failed",
+    },
+    "ru": {
+        "opened": "открыто", "ack_queued": "подтверждение в очереди", "ack_sent": "подтверждение отправлено",
+        "ack_skipped": "без подтверждения", "mail_in": "письмо клиента", "mail_out": "письмо отправлено",
+        "client_replied": "клиент ответил", "replied": "ответ", "note": "заметка", "assigned": "назначено",
+        "status_changed": "статус изменён", "resolved": "решено", "reclassified": "намерения исправлены",
+        "approved": "проверено", "dismissed": "не обращение", "sla_breached": "срок нарушен",
+        "unsubscribe_done": "отписан отовсюду", "unsubscribe_failed": "отписка не удалась",
+    },
+}  # fmt: skip
+
+
+def event_label(kind: str, language: str) -> str:
+    labels = _EVENTS.get(language) or _EVENTS["en"]
+    return labels.get(kind) or _EVENTS["en"].get(kind) or kind.replace("_", " ")
 
 
 def translator(language: str) -> Callable[..., str]:

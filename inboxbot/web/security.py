@@ -72,8 +72,8 @@ class ConsoleGuard:
 
     async def _session(self, request: Request) -> SessionInfo | None:
         token = request.cookies.get(SESSION_COOKIE, "")
-        if not token:
-            return None
+        if not token or request.url.path.startswith("/static/"):
+            return None  # a stylesheet needs no session, and fetching one is no activity
         touch = request.headers.get(POLL_HEADER) != "1"
         return await run_in_threadpool(self.accounts.session, token, touch=touch)
 
