@@ -89,6 +89,7 @@ bench: system-deps $(STAMP)
 	$(PY) -m bench.classify_bench
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.sla_bench
+	$(PY) -m bench.console_bench
 	$(PY) -m bench.backlog_bench
 	$(PY) -m bench.idle_bench
 
