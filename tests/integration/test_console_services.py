@@ -200,3 +200,26 @@ def test_triage_and_dismissal_are_kept_as_labelled_examples(app: App) -> None:
     assert labels == [(4, ["other"], ["data_access"]), (3, ["data_access"], ["automated"])]
     with pytest.raises(Refused, match="not flagged"):
         app.desk.triage("4", actor="staff:tom@1texno.kz")
+
+
+def test_the_clients_answer_reopens_a_ticket_waiting_on_them(app: App, tmp_path: Path) -> None:
+    receipt = app.desk.reply("2", "Which number?", actor="staff:tom@1texno.kz", staff_name="Tom", mode="wait")
+    with app.store.transaction() as tx:
+        ticket = tx.ticket(2)
+        assert ticket is not None and ticket.status == "waiting" and ticket.paused_at is not None
+    answer = make_mail(
+        "The new one: +7 701 000 00 01",
+        sender="b@example.kz",
+        subject=f"Re: [{receipt.ticket.number}] Телефон",
+        headers={"In-Reply-To": receipt.message_id, "References": receipt.message_id},
+    )
+    (tmp_path / "mail" / "new" / "answer").write_bytes(answer)
+
+    app.worker.run_once()
+
+    with app.store.transaction() as tx:
+        ticket = tx.ticket(2)
+        assert ticket is not None
+        events = [e.kind for e in tx.events_of(2)]
+    assert ticket.status == "open" and ticket.paused_at is None  # the SLA clock runs again
+    assert events.index("client_replied") < len(events) - 1 - events[::-1].index("status_changed")
