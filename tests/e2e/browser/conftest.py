@@ -77,7 +77,9 @@ T = TypeVar("T")
 # -- the browser -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running on the test thread while
+# it is open, and every later asyncio.run() (the SMTP transport in other tests) would refuse to start.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"{CHROMIUM} is missing (Debian package chromium; make system-deps installs it)")
@@ -85,7 +87,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
