@@ -31,6 +31,7 @@ CORPORA = {
     "corpus-blind-2": ("b2", datetime(2026, 11, 25, 9, 0, tzinfo=TZ)),
     "corpus-blind-4": ("b4", datetime(2026, 11, 26, 9, 0, tzinfo=TZ)),
     "corpus-heldout-5": ("h5", datetime(2026, 12, 1, 9, 0, tzinfo=TZ)),
+    "corpus-heldout-6": ("h6", datetime(2026, 12, 2, 9, 0, tzinfo=TZ)),
 }
 
 QUOTES = {
