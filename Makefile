@@ -5,7 +5,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-CORPUS ?= tests/data/corpus-dev
 
 .PHONY: help install system-deps demo console test unit integration e2e screenshots lint format eval bench clean
 
@@ -16,7 +15,7 @@ help:
 	@echo "make unit | integration | e2e   one tier of the suite"
 	@echo "make screenshots  retake docs/screenshots/ (the console on the demo data, in Chromium)"
 	@echo "make lint         ruff and mypy"
-	@echo "make eval CORPUS=DIR   classifier precision/recall on a folder of .eml files with labels.json"
+	@echo "make eval [EVAL_SETS=DIR]  classifier precision/recall on every labelled set (or DIR)"
 	@echo "make bench        speed and memory benchmarks"
 
 $(STAMP): pyproject.toml
@@ -82,8 +81,12 @@ format: $(STAMP)
 	$(BIN)/ruff format inboxbot tests bench
 	$(BIN)/ruff check --fix inboxbot tests bench
 
+# Every labelled set that is no longer held out (never corpus-heldout-6: it is frozen for round 6).
+EVAL_SETS ?= tests/data/corpus-dev tests/data/corpus-blind tests/data/corpus-blind-2 tests/data/corpus-blind-3 \
+	tests/data/corpus-blind-4 tests/data/corpus-heldout-5
+
 eval: $(STAMP)
-	$(PY) -m inboxbot.evaluate $(CORPUS)
+	@for set in $(EVAL_SETS); do echo "== $$set"; $(PY) -m inboxbot.evaluate $$set || exit 1; echo; done
 
 bench: system-deps $(STAMP)
 	$(PY) -m bench.classify_bench

@@ -8,7 +8,7 @@ import re
 _ROBOT_LOCAL_PARTS = re.compile(
     r"^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?|"
     r"auto[-_.]?(reply|responder|mailer)|notifications?|noreply[-_.].*|.*[-_.]noreply|bounce[-_+.].*|"
-    r"mailer|daemon|listserv|majordomo)$",
+    r"mailer|daemon|listserv|majordomo|sympa|mailman|listproc|ecartis)$",
     re.IGNORECASE,
 )
 

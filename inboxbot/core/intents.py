@@ -20,6 +20,9 @@ REQUESTS = frozenset({Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_DELETI
 """The intents that are requests under the privacy policy; ``other`` and ``automated`` stand alone."""
 
 LANGUAGES = ("ru", "kk", "en")
+UNDETERMINED = "und"
+"""The language of mail written in none of :data:`LANGUAGES` (ISO 639-2 "undetermined"): it is answered
+in the default language and flagged for a person."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Classification:
     intents: tuple[Intent, ...]  # sorted by value; "other" and "automated" always alone
-    language: str  # "ru", "kk" or "en"
+    language: str  # "ru", "kk", "en", or "und" for any other language
     confidence: float  # 0..1
     needs_review: bool
     evidence: tuple[Evidence, ...] = ()
@@ -63,6 +66,13 @@ class Classification:
     @property
     def requests(self) -> tuple[Intent, ...]:
         return tuple(i for i in self.intents if i in REQUESTS)
+
+    def gated(self, threshold: float) -> Classification:
+        """Requests the classifier is less sure of than ``threshold`` go to a person before anything
+        irreversible or client-visible is done (the acknowledgement still goes out)."""
+        if not self.requests or self.needs_review or self.confidence >= threshold:
+            return self
+        return Classification(self.intents, self.language, self.confidence, True, self.evidence)
 
     def to_dict(self) -> dict[str, Any]:
         return {

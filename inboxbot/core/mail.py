@@ -2,20 +2,28 @@
 
 Uses the standard library's ``email`` package with the modern policy. Headers and bodies are decoded
 by :mod:`inboxbot.core.charsets`, HTML by :mod:`inboxbot.core.htmltext`, and the body is split into
-new text, signature and quote by :mod:`inboxbot.core.quotes`. A mail that cannot be trusted (over the
-size limits, MIME structure lost, undecodable text) raises :class:`UnreadableMail` with a reason a
-person can act on; nothing else escapes.
+new text, signature and quote by :mod:`inboxbot.core.quotes`.
+
+What a mail client can read is read: a multipart whose boundary is missing, does not match the body,
+or was cut at an unquoted ``=`` (Outlook Express writes ``boundary=----=_NextPart_...``, which the
+modern policy truncates) is split again on the boundary it declares, read leniently, or on the
+``--delimiter`` lines that open parts with their own headers; failing that, its body is read as text,
+as Thunderbird and Outlook show it. A mail with nothing readable (over the size limits, only encoded
+data, undecodable text) raises :class:`UnreadableMail` with a reason a person can act on; nothing
+else escapes. :func:`parse_headers` still reads the header block of such a mail, so that robots are
+recognised by their headers whatever their body holds.
 """
 
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import BaseHeader, HeaderRegistry
@@ -24,15 +32,18 @@ from email.message import EmailMessage, Message
 from inboxbot.core.addresses import normalize_address
 from inboxbot.core.charsets import decode_bytes, decode_header, garbage_ratio
 from inboxbot.core.htmltext import html_to_text
+from inboxbot.core.multipart import is_unsplit, mend, text_problem, unsplit_reason
 from inboxbot.core.quotes import ReplyParts, split_reply
 
 _MSGID = re.compile(r"<[^<>\s]+>")
-_FATAL_STRUCTURE_DEFECTS = frozenset({"StartBoundaryNotFoundDefect", "NoBoundaryInMultipartDefect"})
 _BASE64_DEFECTS = frozenset(
     {"InvalidBase64CharactersDefect", "InvalidBase64PaddingDefect", "InvalidBase64LengthDefect"}
 )
 # Share of replacement characters above which decoded text is considered unreadable.
 MAX_GARBAGE_RATIO = 0.2
+# Broken multiparts split again per mail: each split parses its body once more, so a mail nesting
+# hundreds of them must not cost hundreds of parses (the rest are read as text).
+MAX_MENDED_PARTS = 8
 
 
 class _CachingHeaderRegistry(HeaderRegistry):
@@ -92,6 +103,10 @@ class ParsedMail:
     defects: tuple[str, ...] = ()
     html_only: bool = False
     return_path: str | None = None
+    body_unreadable: str = ""  # why the body could not be read, when only the headers were (parse_headers)
+    # (visible text, target) of the HTML body's links whose text itself reads as an address: what a
+    # phishing mail disguises ("https://bank.kz" leading elsewhere)
+    links: tuple[tuple[str, str], ...] = ()
     _header_index: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def header(self, name: str) -> str | None:
@@ -101,6 +116,10 @@ class ParsedMail:
 
     def header_all(self, name: str) -> list[str]:
         return list(self._header_index.get(name.lower(), []))
+
+    def header_names(self) -> KeysView[str]:
+        """The names of the headers present, lower-cased."""
+        return self._header_index.keys()
 
     @property
     def new_text(self) -> str:
@@ -131,6 +150,44 @@ def parse_mail(raw: bytes, limits: ParseLimits | None = None) -> ParsedMail:
         raise UnreadableMail(f"MIME structure could not be parsed ({type(exc).__name__})") from exc
 
 
+def parse_headers(raw: bytes, reason: str, limits: ParseLimits | None = None) -> ParsedMail:
+    """Only the header block of ``raw``, for a mail whose body cannot be read (``reason``, kept as
+    :attr:`ParsedMail.body_unreadable`): no text, and the top-level content type as its only part.
+
+    Raises :class:`UnreadableMail` with ``reason`` when even the header block cannot be read.
+    """
+    limits = limits or ParseLimits()
+    end = _header_end(raw, limits.max_header_bytes + 4)
+    if (end < 0 and len(raw) > limits.max_header_bytes) or end > limits.max_header_bytes:
+        raise UnreadableMail(reason)
+    try:
+        parser = email.parser.BytesParser(policy=POLICY)
+        message = parser.parsebytes(raw if end < 0 else raw[:end], headersonly=True)
+        kind = message.get_content_type()
+        return _parsed(raw, message, "", (kind,), defects=_defects([message]), body_unreadable=reason)
+    except Exception as exc:  # as in parse_mail: a header block can be hostile too
+        raise UnreadableMail(reason) from exc
+
+
+def walk_parts(message: Message, limits: ParseLimits | None = None) -> Iterator[Message]:
+    """Every part of ``message``, depth first, as :meth:`Message.walk` gives them, but with each
+    multipart whose boundary failed split again as a mail client would (:mod:`.multipart`)."""
+    max_parts = (limits or ParseLimits()).max_parts
+    stack = [message]
+    count = mended = 0
+    while stack:
+        part = stack.pop()
+        count += 1
+        if count > max_parts:
+            raise UnreadableMail(f"more than {max_parts} MIME parts")
+        if part.defects and mended < MAX_MENDED_PARTS and is_unsplit(part):
+            mended += mend(part, POLICY)
+        yield part
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend(p for p in reversed(payload) if isinstance(p, Message))
+
+
 def _check_sizes(raw: bytes, limits: ParseLimits) -> None:
     if len(raw) > limits.max_message_bytes:
         raise UnreadableMail(f"message of {len(raw)} bytes exceeds the {limits.max_message_bytes}-byte limit")
@@ -151,14 +208,37 @@ def _header_end(raw: bytes, window: int) -> int:
 
 
 def _build(raw: bytes, message: EmailMessage, limits: ParseLimits) -> ParsedMail:
-    parts = list(_walk(message, limits))
-    defects = tuple(sorted({type(d).__name__ for part in parts for d in part.defects}))
+    parts = list(walk_parts(message, limits))
+    body_text, html_only = _body_text(message, limits)
+    return _parsed(
+        raw,
+        message,
+        body_text,
+        tuple(part.get_content_type() for part in parts),
+        attachments=tuple(_attachments(parts)),
+        defects=_defects(parts),
+        html_only=html_only,
+        links=_address_links(message),
+    )
+
+
+def _parsed(
+    raw: bytes,
+    message: EmailMessage,
+    text: str,
+    content_types: tuple[str, ...],
+    *,
+    attachments: tuple[Attachment, ...] = (),
+    defects: tuple[str, ...] = (),
+    html_only: bool = False,
+    body_unreadable: str = "",
+    links: tuple[tuple[str, str], ...] = (),
+) -> ParsedMail:
     headers = _decoded_headers(message)
     index: dict[str, list[str]] = {}
     for name, value in headers:
         index.setdefault(name, []).append(value)
     from_name, from_address = _first_address(index.get("from", []))
-    body_text, html_only = _body_text(message, parts, defects, limits)
     return ParsedMail(
         digest=digest_of(raw),
         size=len(raw),
@@ -171,22 +251,21 @@ def _build(raw: bytes, message: EmailMessage, limits: ParseLimits) -> ParsedMail
         in_reply_to=_first_msgid(index.get("in-reply-to", [])),
         references=tuple(_MSGID.findall(" ".join(index.get("references", [])))),
         headers=tuple(headers),
-        text=body_text,
-        reply=split_reply(body_text),
-        content_types=tuple(part.get_content_type() for part in parts),
-        attachments=tuple(_attachments(parts)),
+        text=text,
+        reply=split_reply(text),
+        content_types=content_types,
+        attachments=attachments,
         defects=defects,
         html_only=html_only,
         return_path=_return_path(index.get("return-path", [])),
+        body_unreadable=body_unreadable,
+        links=links,
         _header_index=index,
     )
 
 
-def _walk(message: Message, limits: ParseLimits) -> Iterator[Message]:
-    for count, part in enumerate(message.walk(), start=1):
-        if count > limits.max_parts:
-            raise UnreadableMail(f"more than {limits.max_parts} MIME parts")
-        yield part
+def _defects(parts: list[Message]) -> tuple[str, ...]:
+    return tuple(sorted({type(d).__name__ for part in parts for d in part.defects}))
 
 
 def _decoded_headers(message: EmailMessage) -> list[tuple[str, str]]:
@@ -253,30 +332,83 @@ def _attachments(parts: list[Message]) -> Iterator[Attachment]:
         yield Attachment(filename=filename, content_type=part.get_content_type(), size=size)
 
 
-def _body_text(
-    message: EmailMessage, parts: list[Message], defects: tuple[str, ...], limits: ParseLimits
-) -> tuple[str, bool]:
-    if _FATAL_STRUCTURE_DEFECTS & set(defects) and not any(
-        p.get_content_maintype() == "text" for p in parts if p is not message
-    ):
-        raise UnreadableMail("broken MIME boundaries: the multipart body has no readable parts")
-    plain, html = _pick_text_parts(message, parts)
+def _body_text(message: EmailMessage, limits: ParseLimits) -> tuple[str, bool]:
+    """The text a person reads: the plain body, else the HTML one, else a multipart body that could
+    not be split, shown as text. A body that cannot be decoded gives way to the next; when none can,
+    :class:`UnreadableMail` says what was wrong with each."""
+    plain, html, unsplit = _pick_text_parts(message)
     html_only = plain is None and html is not None
-    if plain is not None:
-        text = _decode_text_part(plain)
-        if not text.strip() and html is not None:
-            text = html_to_text(_decode_text_part(html))
-    elif html is not None:
-        text = html_to_text(_decode_text_part(html))
-    else:
-        text = ""
-    return text[: limits.max_text_chars], html_only
+    problems: list[str] = []
+    text: str | None = None
+    for part in (plain, html) if plain is not None or html is not None else (unsplit,):
+        if part is None:
+            continue
+        try:
+            text = _read_body(part)
+        except UnreadableMail as exc:
+            problems.append(exc.reason)
+            continue
+        if text.strip():
+            break
+    if text is None and problems:
+        raise UnreadableMail("; ".join(problems))
+    return (text or "")[: limits.max_text_chars], html_only
 
 
-def _pick_text_parts(message: EmailMessage, parts: list[Message]) -> tuple[Message | None, Message | None]:
-    """The main plain-text and HTML bodies, ignoring attachments and forwarded messages."""
+_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_LOOKS_LIKE_ADDRESS = re.compile(r"^\s*(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}\b", re.IGNORECASE)
+_MAX_LINKS = 200
+
+
+def _address_links(message: EmailMessage) -> tuple[tuple[str, str], ...]:
+    """The HTML body's links whose visible text is itself an address or a URL (a cheap scan: anchors
+    only, no second HTML parse)."""
+    _, html, _ = _pick_text_parts(message)
+    if html is None:
+        return ()
+    try:
+        markup = _decode_text_part(html)
+    except UnreadableMail:
+        return ()
+    found = []
+    for match in _ANCHOR.finditer(markup):
+        text = " ".join(_TAG.sub("", match.group(2)).split())
+        if _LOOKS_LIKE_ADDRESS.match(text):
+            found.append((text, match.group(1)))
+        if len(found) >= _MAX_LINKS:
+            break
+    return tuple(found)
+
+
+def _read_body(part: Message) -> str:
+    kind = part.get_content_type()
+    if kind == "text/html":
+        return html_to_text(_decode_text_part(part))
+    if kind == "text/plain":
+        return _decode_text_part(part)
+    return _read_unsplit(part)
+
+
+def _read_unsplit(part: Message) -> str:
+    """A multipart whose body could not be split into parts, shown as text, as a mail client shows it;
+    refused, with what was wrong, when that text gives a person nothing to read."""
+    try:
+        text = _decode_text_part(part)
+        problem = text_problem(text)
+    except UnreadableMail:
+        text, problem = "", "its body is not text in any known charset"
+    if problem:
+        raise UnreadableMail(f"{unsplit_reason(part)}, and {problem}")
+    return text
+
+
+def _pick_text_parts(message: EmailMessage) -> tuple[Message | None, Message | None, Message | None]:
+    """The main plain-text and HTML bodies, ignoring attachments and forwarded messages, and the first
+    multipart whose body could not be split into parts."""
     plain: Message | None = None
     html: Message | None = None
+    unsplit: Message | None = None
     for part in _own_parts(message):
         if _is_attachment(part):
             continue
@@ -285,7 +417,9 @@ def _pick_text_parts(message: EmailMessage, parts: list[Message]) -> tuple[Messa
             plain = part
         elif kind == "text/html" and html is None:
             html = part
-    return plain, html
+        elif unsplit is None and kind.startswith("multipart/"):
+            unsplit = part
+    return plain, html, unsplit
 
 
 def _own_parts(message: Message) -> Iterator[Message]:

@@ -3,17 +3,24 @@
 It needs nothing but the raw bytes, the limits and the classifier, and its result pickles, so it may
 run in another process (:mod:`inboxbot.adapters.process_pool`) while this one commits the previous
 batch. :class:`InlinePreparer` does it here, when the result is asked for.
+
+Robots first, then the body: a mail whose body cannot be read (or trips the classifier) is still
+read by its header block, which is always readable; when the headers say robot (a null sender,
+MAILER-DAEMON, ``Auto-Submitted``, a report type, list-manager headers, ...) it is classified
+``automated`` on that evidence, with the body's problem as one more piece of evidence. Only a mail
+with neither readable text nor robot headers is left unreadable, to be quarantined.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from inboxbot.core.intents import Classification
-from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_mail
+from inboxbot.core.classify.automated import robot_headers
+from inboxbot.core.intents import Classification, Evidence, Intent
+from inboxbot.core.mail import ParsedMail, ParseLimits, UnreadableMail, digest_of, parse_headers, parse_mail
 from inboxbot.service.inbound import dedupe_key
 
 Classifier = Callable[[ParsedMail], Classification]
@@ -43,12 +50,35 @@ def prepare(raw: bytes, declared_size: int | None, limits: ParseLimits, classify
             )
         mail = parse_mail(raw, limits)
     except UnreadableMail as exc:
-        return _unreadable(raw, exc.reason)
+        return _robot_by_headers(raw, limits, classify, exc.reason) or _unreadable(raw, exc.reason)
     try:
         verdict = classify(mail)
     except Exception as exc:  # a classifier bug on hostile input must not stop the inbox
         reason = f"the classifier failed on this mail ({type(exc).__name__})"
-        return _unreadable(raw, reason, failure=traceback.format_exc())
+        failure = traceback.format_exc()
+        robot = _robot_by_headers(raw, limits, classify, reason)
+        return replace(robot, failure=failure) if robot else _unreadable(raw, reason, failure=failure)
+    return Preparation(mail.digest, dedupe_key(mail), mail, verdict)
+
+
+def _robot_by_headers(
+    raw: bytes, limits: ParseLimits, classify: Classifier, reason: str
+) -> Preparation | None:
+    """A mail whose body cannot be read, classified by its header block when that says robot."""
+    try:
+        mail = parse_headers(raw, reason, limits)
+    except UnreadableMail:
+        return None
+    if not robot_headers(mail):
+        return None
+    try:
+        verdict = classify(mail)
+    except Exception:  # the classifier failed on the headers alone: nothing left to read
+        return None
+    if not verdict.is_automated:
+        return None
+    unreadable = Evidence(Intent.AUTOMATED, "unreadable_body", "structure", reason)
+    verdict = replace(verdict, evidence=(*verdict.evidence, unreadable))
     return Preparation(mail.digest, dedupe_key(mail), mail, verdict)
 
 

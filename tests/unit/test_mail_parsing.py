@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import string
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inboxbot.core.mail import ParseLimits, UnreadableMail, parse_mail
+from inboxbot.core.mail import ParseLimits, UnreadableMail, parse_headers, parse_mail
 
 DATA = Path(__file__).parent.parent / "data" / "mail"
 
@@ -109,9 +112,111 @@ def test_message_without_message_id_has_none() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "no-boundary-with-parts.eml",
+            "Добрый день!\n\nПрошу с 1 января отправлять счета на адрес buh@too-arman.kz",
+        ),
+        ("no-boundary-plain-body.eml", "Сәлеметсіз бе!\n\nМенің телефон нөмірім ауысты, жаңа нөмір: +7 701"),
+        ("broken-boundary.eml", "Please unsubscribe me."),
+        ("mismatched-boundary-mixed.eml", "Hello,\n\nPlease update our company details: the new legal name"),
+        (
+            "outlook-express-boundary.eml",
+            "Здравствуйте!\n\nУдалите, пожалуйста, мой адрес s.kim@kazpost-service.kz",
+        ),
+        (
+            "outlook-express-nested.eml",
+            "Құрметті ONETEXNO!\n\nМенің жеке деректерімді сіздердің базаларыңыздан",
+        ),
+    ],
+)
+def test_multipart_with_a_missing_mismatched_or_truncated_boundary_is_read_as_a_mail_client_shows_it(
+    name: str, text: str
+) -> None:
+    assert parse_mail(fixture(name)).new_text.startswith(text)
+
+
+def test_body_without_a_boundary_is_split_on_the_delimiter_lines_that_open_parts_with_headers() -> None:
+    mail = parse_mail(fixture("no-boundary-with-parts.eml"))
+    assert mail.content_types == ("multipart/alternative", "text/plain", "text/html")
+    assert "b1_5f3a9c2e7d1b4a0e" not in mail.text and not mail.html_only
+
+
+def test_body_without_a_boundary_or_parts_is_its_text() -> None:
+    mail = parse_mail(fixture("no-boundary-plain-body.eml"))
+    assert mail.text.endswith("Рақмет,\nДәурен Омаров\n")
+    assert mail.content_types == ("multipart/mixed",)
+
+
+def test_mismatched_boundary_splits_on_the_outer_delimiter_and_keeps_nested_parts_and_attachments() -> None:
+    mail = parse_mail(fixture("mismatched-boundary-mixed.eml"))
+    assert mail.content_types == (
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "application/pdf",
+    )
+    assert [(a.filename, a.content_type) for a in mail.attachments] == [
+        ("certificate.pdf", "application/pdf")
+    ]
+
+
+def test_unquoted_outlook_express_boundary_with_equals_sign_is_read_whole_at_every_level() -> None:
+    mail = parse_mail(fixture("outlook-express-nested.eml"))
+    assert mail.content_types == (
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "image/jpeg",
+    )
+    assert [(a.filename, a.size) for a in mail.attachments] == [("kuelik.jpg", 1046)]
+    assert "NextPart" not in mail.text
+
+
+def test_an_undecodable_plain_body_gives_way_to_the_html_alternative() -> None:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = "Client <client@example.kz>"
+    msg.set_content("placeholder")
+    msg.add_alternative("<p>Please remove me from the list.</p>", subtype="html")
+    raw = msg.as_bytes()
+    plain_at = raw.index(b"placeholder")
+    raw = raw[:plain_at] + raw[plain_at:].replace(b"placeholder", b"%%%% not base64 !!!", 1)
+    raw = raw.replace(b"Content-Transfer-Encoding: 7bit", b"Content-Transfer-Encoding: base64", 1)
+    assert parse_mail(raw).new_text == "Please remove me from the list."
+
+
+def test_headers_of_a_mail_whose_body_cannot_be_read_are_still_read() -> None:
+    mail = parse_headers(fixture("no-boundary-base64-only.eml"), "why")
+    assert (mail.from_address, mail.subject, mail.text, mail.body_unreadable) == (
+        "m.zhunusov@inbox.kz",
+        "Документы",
+        "",
+        "why",
+    )
+    assert mail.content_types == ("multipart/mixed",)
+
+
+def test_headers_over_the_limit_are_not_read_either() -> None:
+    with pytest.raises(UnreadableMail, match=r"^why$"):
+        parse_headers(fixture("enormous-header.eml"), "why")
+
+
+@pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("broken-boundary.eml", "broken MIME boundaries"),
+        (
+            "no-boundary-base64-only.eml",
+            "multipart/mixed declares no boundary, and its body is only encoded (base64) data, "
+            "with no part headers to say what it is",
+        ),
+        (
+            "mismatched-boundary-no-text.eml",
+            'multipart/mixed declares boundary "----=_Part_34557_1123581320.1733570530000", '
+            "which no line of its body uses, and its body has no text",
+        ),
         ("bad-base64.eml", "undecodable base64"),
         ("enormous-header.eml", "header section of more than 262144 bytes"),
     ],
@@ -154,3 +259,31 @@ def test_garbage_never_raises_anything_but_unreadable_mail(raw: bytes) -> None:
     except UnreadableMail as exc:
         outcome = exc.reason
     assert outcome  # a parsed mail, or a reason a person can read: never another exception
+
+
+_BCHARS = string.ascii_letters + string.digits + "'()+_,-./:=?"  # RFC 2046 boundary characters, no space
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    boundary=st.text(alphabet=_BCHARS, min_size=1, max_size=60),
+    declared=st.sampled_from(["unquoted", "quoted", "missing", "other"]),
+)
+def test_any_boundary_however_declared_yields_the_text_of_its_parts(boundary: str, declared: str) -> None:
+    header = {
+        "unquoted": f"multipart/alternative; boundary={boundary}",
+        "quoted": f'multipart/alternative; boundary="{boundary}"',
+        "missing": "multipart/alternative",
+        "other": 'multipart/alternative; boundary="not-the-one"',
+    }[declared]
+    raw = (
+        f"From: Client <client@example.kz>\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: {header}\r\n\r\n"
+        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nОтпишите меня, пожалуйста.\r\n"
+        f"--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>HTML</p>\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    mail = parse_mail(raw)
+    assert (mail.new_text, mail.content_types) == (
+        "Отпишите меня, пожалуйста.",
+        ("multipart/alternative", "text/plain", "text/html"),
+    )

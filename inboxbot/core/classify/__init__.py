@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 
 from inboxbot.core.intents import Classification, Evidence, Intent
 from inboxbot.core.mail import ParsedMail
@@ -27,21 +28,24 @@ from .concepts import C
 from .consent import consent_findings
 from .data_access import ACCESS_TRIGGERS, access_findings
 from .findings import STRONG, Finding
+from .foreign import UND, ForeignText
 from .language import BLOCK_VOTES, bilingual_first, pick
 from .personal_data import CHANGE_TRIGGERS, DELETION_TRIGGERS, change_findings, deletion_findings
 from .sentences import Sentence, analyse
+from .spam import SpamPolicy, spam_evidence
 from .tokens import sentences as split_sentences
 from .unsubscribe import TRIGGERS as UNSUB_TRIGGERS
-from .unsubscribe import unsubscribe_findings
+from .unsubscribe import senders_own, unsubscribe_findings
 from .verdict import REVIEW_BELOW, classification, decide
 from .vocabulary import Vocabulary
 
-__all__ = ["Classifier", "classify"]
+__all__ = ["Classifier", "ConfiguredClassifier", "SpamPolicy", "classify"]
 
 _REPLY_SUBJECT = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|ответ|отв|пересл)\s*(\[\d+\])?\s*:\s*)+", re.I)
 _SUBJECT_POSITION = -100
 _MIN_LANGUAGE_VOTES = 0.9
 _WEAK_AUTOMATED = 0.85
+_SPAM_CONFIDENCE = 0.95
 _TRIGGERS = UNSUB_TRIGGERS | CHANGE_TRIGGERS | DELETION_TRIGGERS | ACCESS_TRIGGERS | {C.CONSENT}
 
 
@@ -50,9 +54,14 @@ class Classifier:
 
     def __init__(self) -> None:
         self.vocabulary = Vocabulary()
+        self.foreign = ForeignText(self.vocabulary)
 
-    def __call__(self, mail: ParsedMail) -> Classification:
+    def __call__(self, mail: ParsedMail, spam_policy: SpamPolicy | None = None) -> Classification:
+        spam = spam_evidence(mail, spam_policy or SpamPolicy())
         auto, auto_confidence = automated_evidence(mail)
+        if spam:  # spam and phishing: nobody's request, whatever the text says
+            language, _ = self._language(mail, None)
+            return _automated([*spam, *auto], _SPAM_CONFIDENCE, language)
         if auto and auto_confidence >= _WEAK_AUTOMATED:  # decided: only the language is left to find
             language, _ = self._language(mail, None)
             return _automated(auto, auto_confidence, language)
@@ -61,7 +70,7 @@ class Classifier:
         findings = _findings(sentences)
         if auto and not _outweighs(findings, auto):
             return _automated(auto, auto_confidence, language)
-        result = classification(decide(findings), language, known)
+        result = classification(decide(findings), language, known, _request_words(sentences))
         if auto:  # weak automated signs lost to an explicit request: a person should look
             return Classification(
                 result.intents, result.language, min(result.confidence, 0.6), True, result.evidence
@@ -70,13 +79,31 @@ class Classifier:
 
     def _language(self, mail: ParsedMail, sentences: list[Sentence] | None) -> tuple[str, bool]:
         """The language of the new text (of its first block when it is written twice, in two
-        languages); of the subject when the text says too little."""
-        subject = mail.subject or ""
-        blocks: list[tuple[int, list[float]]] = []
+        languages); of the subject when the text says too little. ``und``, and not known (so the
+        mail is flagged for a person), when the text is in a language other than ru, kk and en."""
+        text = _own_text(mail)
         if sentences is None:
-            blocks = [(raw.paragraph, self._votes(raw.words)) for raw in split_sentences(_own_text(mail))]
+            raws = split_sentences(text)
+            words = [raw.words for raw in raws]
+            blocks = [(raw.paragraph, self._votes(raw.words)) for raw in raws]
+        else:
+            words = [s.texts for s in sentences if s.where == "body"]
+            blocks = None
+        language, known, subject = self._voted_language(mail, sentences, blocks)
+        foreign = self.foreign.language(text, words, language)
+        if foreign is None and subject is not None:  # the text said too little: the subject spoke
+            foreign = self.foreign.language(subject[0], subject[1], language)
+        return (UND, False) if foreign is not None else (language, known)
+
+    def _voted_language(
+        self, mail: ParsedMail, sentences: list[Sentence] | None, blocks: list[tuple[int, list[float]]] | None
+    ) -> tuple[str, bool, tuple[str, list[tuple[str, ...]]] | None]:
+        """The word votes' language, whether there were any, and the subject and its words if they
+        were read."""
+        if blocks is not None:
             body = [sum(v[0] for _, v in blocks), sum(v[1] for _, v in blocks), sum(v[2] for _, v in blocks)]
         else:
+            assert sentences is not None
             ru = kk = en = 0.0
             for s in sentences:
                 if s.where == "body":
@@ -84,19 +111,23 @@ class Classifier:
                     ru, kk, en = ru + votes[0], kk + votes[1], en + votes[2]
             body = [ru, kk, en]
         if (body[0] >= BLOCK_VOTES) + (body[1] >= BLOCK_VOTES) + (body[2] >= BLOCK_VOTES) > 1:
-            if sentences is not None:
+            if blocks is None:
+                assert sentences is not None
                 blocks = [(s.paragraph, s.votes) for s in sentences if s.where == "body"]
             first = bilingual_first(blocks)
             if first is not None:
-                return first, True
+                return first, True, None
         totals = body
-        if sum(totals) < _MIN_LANGUAGE_VOTES and subject:
+        subject: tuple[str, list[tuple[str, ...]]] | None = None
+        if sum(totals) < _MIN_LANGUAGE_VOTES and mail.subject:
+            own_subject = _REPLY_SUBJECT.sub("", mail.subject)
+            subject = (own_subject, [raw.words for raw in split_sentences(own_subject)])
             extra = [0.0, 0.0, 0.0]
-            for raw in split_sentences(_REPLY_SUBJECT.sub("", subject)):
-                extra = [a + b for a, b in zip(extra, self._votes(raw.words), strict=True)]
+            for subject_words in subject[1]:
+                extra = [a + b for a, b in zip(extra, self._votes(subject_words), strict=True)]
             totals = [a + b for a, b in zip(body, extra, strict=True)]
         language, share = pick(totals)
-        return language, sum(totals) > 0 and share > 0
+        return language, sum(totals) > 0 and share > 0, subject
 
     def _votes(self, words: tuple[str, ...]) -> list[float]:
         totals = [0.0, 0.0, 0.0]
@@ -145,17 +176,32 @@ def _findings(sentences: list[Sentence]) -> list[Finding]:
             found.extend(consent_findings(sentence))
         if not present.isdisjoint(ACCESS_TRIGGERS) or (C.SEND in present and C.DATA in present):
             found.extend(access_findings(sentence, sentences))
-    return found
+    return senders_own(found, sentences)
+
+
+_REQUEST_WORDS = frozenset(
+    {C.UNSUB, C.REMOVE, C.ERASE, C.CLOSE, C.CHANGE, C.WITHDRAW, C.CONSENT, C.STOP, C.EXIT, C.CANCEL, C.REFUSE}
+)
+
+
+def _request_words(sentences: list[Sentence]) -> tuple[Evidence, ...]:
+    """The sender's own words of a request (not negated, not someone else's), whatever became of them."""
+    found = []
+    for sentence in sentences:
+        for word in sentence.positive(*_REQUEST_WORDS):
+            found.append(Evidence(Intent.OTHER, "request_words", sentence.where, word.text))
+    return tuple(found)
 
 
 def _outweighs(findings: list[Finding], auto: list[Evidence]) -> bool:
-    """An explicit request beats weak signs that are only out-of-office wording: people write "I was on
-    vacation" too. Newsletter footers, "do not reply" notices and ticket acknowledgements they do not."""
+    """An explicit request beats weak signs that are only out-of-office or auto-responder wording:
+    people write "I was on vacation" and "thanks for your letter" too. Newsletter footers, "do not
+    reply" notices and ticket acknowledgements they do not."""
     rules = {e.rule for e in auto}
     explicit = any(
         f.strength >= STRONG and f.directive and f.where == "body" for f in findings if f.intent != "keep"
     )
-    return explicit and rules == {"out_of_office_text"}
+    return explicit and rules <= {"out_of_office_text", "auto_reply_text"}
 
 
 def _automated(evidence: list[Evidence], confidence: float, language: str) -> Classification:
@@ -184,3 +230,14 @@ def default_classifier() -> Classifier:
 def classify(mail: ParsedMail) -> Classification:
     """Classify one parsed inbound mail. Pure and deterministic."""
     return default_classifier()(mail)
+
+
+@dataclass(frozen=True)
+class ConfiguredClassifier:
+    """:func:`classify` with the deployment's spam policy (trusted MX, score threshold); small and
+    picklable, so the parse processes get it, and each builds its vocabulary once."""
+
+    spam_policy: SpamPolicy
+
+    def __call__(self, mail: ParsedMail) -> Classification:
+        return default_classifier()(mail, self.spam_policy)

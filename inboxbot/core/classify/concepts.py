@@ -85,6 +85,7 @@ class C:
     # modifiers, markers
     NEW: Final = "new"
     OLD: Final = "old"
+    NOW: Final = "now"  # теперь, now, енді: "my surname is now Brown" (a state newly true)
     INSTEAD: Final = "instead"
     MORE: Final = "more"  # больше, anymore, бұдан былай
     CONTINUE: Final = "continue"  # всё равно, still, keep getting, әлі
@@ -93,6 +94,10 @@ class C:
     ME: Final = "me"
     OWN: Final = "own"  # мой, my, менің
     OUR: Final = "our"  # наш, our, біздің
+    WE: Final = "we"  # мы, we, біз: the sender's company as the subject
+    YOU: Final = "you"  # вас, you, сізді: the reader (us) as an object: "I'll remove you from my list"
+    THIRD: Final = "third"  # ему, him, her, оған: someone else the mail speaks for
+    OFFER: Final = "offer"  # предлагаем, provide, ұсынамыз: what a sales pitch does after "we"
     THIRD_OWNER: Final = "third_owner"  # клиентов, patients, customers' (someone else's data)
     ABOUT_ME: Final = "about_me"  # обо мне, about me, мен туралы
     PRONOUN: Final = "pronoun"  # его, их, it, them, оларды

@@ -72,18 +72,28 @@ _RU_ENDING = re.compile(
     r"(ogo|ego|omu|emu|ymi|imi|aya|yaya|oe|ee|ye|ie|yh|ih|oi|ei|ite|aite|tsya|sya|yu|ya|ok|ili|ali|ala|ilo|"
     r"ovan|ovana|ovat|irovat|ennyi|aet|ayut|yat|it|at)$"
 )
-_LOW = 0.3  # weight of greetings, thanks and "please"
+LOW_WEIGHT = 0.3  # weight of greetings, thanks and "please"
 _POLITE = frozenset({C.GREETING, C.PLEASE})
 _BLOCK_MIN = 4.0  # votes a paragraph needs to count as written in a language (not "Добрый день!")
 _BLOCK_SHARE = 0.7
 BLOCK_VOTES = _BLOCK_MIN * _BLOCK_SHARE  # below this in every language but one, a text is not bilingual
 
 
+def is_function_word(skel: str) -> bool:
+    """A frequent Russian or Kazakh word (skeleton), in either script."""
+    return skel in _RU_WORDS or skel in _KK_WORDS
+
+
+def is_polite(readings: dict[str, frozenset[Concept]]) -> bool:
+    """A greeting or "please": it says little about the language of the text around it."""
+    return any(concepts & _POLITE for concepts in readings.values())
+
+
 def word_votes(
     text: str, skel: str, readings: dict[str, frozenset[Concept]], *, english: bool, kazakh: bool, latin: bool
 ) -> tuple[float, float, float]:
     """(ru, kk, en) votes of one word; ``readings`` maps each language that knows it to its concepts."""
-    weight = _LOW if any(concepts & _POLITE for concepts in readings.values()) else 1.0
+    weight = LOW_WEIGHT if is_polite(readings) else 1.0
     if english:
         share = (0.0, 0.0, 1.0)
     elif kazakh or skel in _KK_WORDS:

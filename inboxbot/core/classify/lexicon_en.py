@@ -54,7 +54,7 @@ FAMILIES: dict[Concept, str] = {
     C.BIRTH: "birth* dob birthday",
     C.REQUISITES: "requisites bin iin iban bank vat legal",
     C.LANGUAGE: "language* english russian kazakh",
-    C.CONTACT: "contact contacts",
+    C.CONTACT: "contact contacts director ceo accountant",
     C.PASSPORT: "passport*",
     C.ACCOUNT: "account* profile* username",
     C.BASE: "database* records record system systems crm files",
@@ -71,6 +71,7 @@ FAMILIES: dict[Concept, str] = {
     C.NEW: "new",
     C.OLD: "old previous former",
     C.INSTEAD: "instead",
+    C.NOW: "now",
     C.MORE: "more anymore longer further",
     C.CONTINUE: "still keep keeps continu* again constantly repeatedly daily",
     C.NEVER: "never",
@@ -78,11 +79,18 @@ FAMILIES: dict[Concept, str] = {
     C.ME: "me",
     C.OWN: "my mine myself",
     C.OUR: "our ours",
+    C.OFFER: "provide provides offer offers build builds deliver delivers specialise specialize specialises "
+    "specializes generate generates",
+    C.THIRD: "him he she they",
+    C.YOU: "you",
+    C.WE: "we we're we've we'll",
     C.THIRD_OWNER: "customers' clients' patients patients' employees' users'",
-    C.AUDIENCE: "customers clients subscribers users audience buyers shoppers people",
+    C.AUDIENCE: "customers clients subscribers users audience buyers shoppers people customer client "
+    "subscriber recipients recipient contacts guests leads",
     C.METRIC: "rate rates percentage percent ratio statistics stats metrics reduc* lower* decreas* minimi* "
     "fewer",
-    C.TOOL: "page pages button buttons feature features functionality option options api webhook webhooks "
+    C.TOOL: "template templates page pages button buttons feature features functionality option options api "
+    "webhook webhooks "
     "widget plugin event events mechanism link links form forms",
     C.CARD: "card cards",
     C.RECORDING: "recording recordings",

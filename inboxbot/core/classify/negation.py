@@ -25,7 +25,7 @@ from .concepts import MODALS, PREDICATES, C, Concept, F
 PROHIBIT = "prohibit"
 COMPLAINT = "complaint"
 STATEMENT = "statement"
-_PASSED_OVER = frozenset({C.SKIP, C.ME, C.OWN, C.PLEASE, C.GREETING, C.MORE, C.NEVER, C.FROM, C.NEG})
+_PASSED_OVER = frozenset({C.SKIP, C.YOU, C.ME, C.OWN, C.PLEASE, C.GREETING, C.MORE, C.NEVER, C.FROM, C.NEG})
 _SCOPE = 4  # words after the negator
 _COMPLEMENT_AHEAD = 6  # "never asked for my account to be removed"
 _COMPLEMENT_BEHIND = 3  # "Удалять ничего не надо"

@@ -74,7 +74,7 @@ def mentions_data(s: Sentence) -> bool:
     return bool(items(s, frozenset(s.index))) or s.has(C.DATA)
 
 
-CHANGE_TRIGGERS = frozenset({C.CHANGE, C.ADD, C.ERROR, C.SEND, C.USE, C.NEW, C.LANGUAGE})
+CHANGE_TRIGGERS = frozenset({C.CHANGE, C.ADD, C.ERROR, C.SEND, C.USE, C.NEW, C.NOW, C.INSTEAD, C.LANGUAGE})
 DELETION_TRIGGERS = frozenset({C.REMOVE, C.ERASE, C.CLOSE, C.PROCESS})
 
 
@@ -105,7 +105,37 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
         out.append(found(d, "language_preference", s, [verb, *s.with_(C.LANGUAGE)[:1]], STRONG))
     if not out and s.has(C.NEW) and _announced(s) and items(s, frozenset(s.index)) - {C.LANGUAGE}:
         out.append(found(d, "new_value", s, [*s.with_(C.NEW)[:1], *item_words(s)[:1]], MEDIUM))
+    if not out and _new_state(s):
+        out.append(found(d, "new_state", s, [*s.with_(C.NOW)[:1], *item_words(s)[:1]], MEDIUM))
+    if not out and s.has(C.INSTEAD) and s.values and _item_here_or_before(s, context):
+        out.append(found(d, "replace_value", s, [*s.with_(C.INSTEAD)[:1], *item_words(s)[:1]], STRONG))
     return out
+
+
+_FIRST_PERSON_POSSESSIVE = ("ім", "ым", "им", "ум", "үм")  # Kazakh тегім, нөмірім, атым
+
+
+def _new_state(s: Sentence) -> bool:
+    """ "Я вышла замуж, теперь моя фамилия Серикова", "my surname is now Brown", "енді тегім Омарова": a
+    data item of the sender's stated as newly true (not a request that ends in "now", nor "his mailbox
+    now forwards to me")."""
+    if not s.has(C.NOW) or s.question or any(w is not None and w.directive for w in s.words):
+        return False
+    mine = s.has(C.OWN) or any(
+        w.form & F.POSSESSIVE and w.text.endswith(_FIRST_PERSON_POSSESSIVE) for w in s.with_(*DATA_ITEMS)
+    )
+    return mine and bool(items(s, frozenset(s.index)) - {C.LANGUAGE})
+
+
+def _item_here_or_before(s: Sentence, context: list[Sentence]) -> bool:
+    """ "This number is no longer mine, put +7 ... instead": the value replaces a data item named in
+    this sentence or the one before."""
+    if items(s, frozenset(s.index)) - {C.LANGUAGE}:
+        return True
+    return any(
+        other.where == s.where and other.position == s.position - 1 and items(other, frozenset(other.index))
+        for other in context
+    )
 
 
 def _announced(s: Sentence) -> bool:
@@ -201,17 +231,29 @@ def _deletes_data(s: Sentence, word: Word, context: list[Sentence]) -> bool:
     objects, source, place = _objects_and_source(s, word)
     listy = bool((objects | source) & _LIST_LIKE)
     objects |= source - _NOT_DELETED_BY_SOURCE  # "удалите меня из базы"; not "счёт из личного кабинета"
+    if _object_is_data(s, word, objects, listy):
+        return True
+    return not listy and _stands_for_data(s, objects, place, context)
+
+
+def _object_is_data(s: Sentence, word: Word, objects: set[Concept], listy: bool) -> bool:
+    """The object is an account, data, the database, or (for an erase verb) a data item or the sender."""
+    if objects & {C.ACCOUNT, C.DATA} or (C.BASE in objects and not listy):
+        return True
     found_items = items(s, objects) - _WEAK_ITEMS
     erase = C.ERASE in word.concepts
-    if objects & {C.ACCOUNT, C.DATA}:
+    return erase and bool(found_items or objects & {C.PRONOUN, C.ME, C.EMAIL, C.ADDRESS} or not objects)
+
+
+def _stands_for_data(
+    s: Sentence, objects: set[Concept], place: set[Concept], context: list[Sentence]
+) -> bool:
+    """A pronoun or "all" that stands for the sender's data, or a data item of the sender's."""
+    if objects & {C.PRONOUN, C.ALL} and s.has(C.ABOUT_ME):
+        return True  # "delete everything you hold about me", "удалите всё, что у вас есть обо мне"
+    if C.PRONOUN in objects and _pronoun_is_data(s, place, context):
         return True
-    if C.BASE in objects and not listy:
-        return True
-    if erase and (found_items or objects & {C.PRONOUN, C.ME, C.EMAIL, C.ADDRESS} or not objects):
-        return True
-    if C.PRONOUN in objects and not listy and _pronoun_is_data(s, place, context):
-        return True
-    return bool(found_items) and not listy and own(s)
+    return bool(items(s, objects) - _WEAK_ITEMS) and own(s)
 
 
 def _pronoun_is_data(s: Sentence, place: set[Concept], context: list[Sentence]) -> bool:

@@ -28,7 +28,7 @@ OBJECTS = frozenset(
 _BINDERS = PREDICATES - MODALS - {C.CAN}
 _QUESTION_WORDS = frozenset({C.WHAT, C.WHOM, C.SOURCE, C.WHERE, C.HOW, C.PURPOSE})
 _REQUEST_CONTEXT = frozenset({C.PLEASE, C.WANT, C.NEED, C.HOW, C.INTEND})
-_LEAD_IN = frozenset({C.GREETING, C.PLEASE, C.SKIP, C.ME})
+_LEAD_IN = frozenset({C.GREETING, C.PLEASE, C.SKIP, C.YOU, C.ME})
 _RELATIVE_HEADS = frozenset(
     {"все", "всё", "всего", "то", "everything", "anything", "all", "бәрін", "барлығын"}
 )

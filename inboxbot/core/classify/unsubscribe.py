@@ -40,9 +40,11 @@ U = Intent.UNSUBSCRIBE
 MAILING = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM, C.MAIL})
 _LIST_LIKE = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM})
 _LEAVERS = (C.REMOVE, C.EXIT, C.CANCEL, C.REFUSE)
-_BARE_OK = frozenset({C.STOP, C.ME, C.PLEASE, C.GREETING, C.PRONOUN, C.FED_UP, C.SPAM, C.SKIP, C.MORE, C.OFF})
+_BARE_OK = frozenset(
+    {C.STOP, C.ME, C.PLEASE, C.GREETING, C.PRONOUN, C.FED_UP, C.SPAM, C.SKIP, C.YOU, C.MORE, C.OFF}
+)
 _BARE_REMOVE = frozenset({C.REMOVE, C.FROM, C.OWN})  # "remove me", "take me off", "удалите меня"
-_THIRD_PARTY = (C.AUDIENCE, C.METRIC)
+_THIRD_PARTY = (C.AUDIENCE, C.METRIC, C.THIRD)
 _SELF = (C.ME, C.OWN)
 # "I'm 100 percent sure I unsubscribed" speaks for the sender, whatever the figures around it.
 _I = frozenset({"i", "i'm", "i've", "i'll", "i'd", "я", "ya"})
@@ -81,7 +83,7 @@ TRIGGERS = frozenset(
 
 
 _SENDING = frozenset({C.SEND, C.MAIL, C.WANT, C.NEED})
-_PRONOUN_ONLY = frozenset({C.PRONOUN, C.SKIP, C.ME, C.OWN, C.FROM, C.MORE})
+_PRONOUN_ONLY = frozenset({C.PRONOUN, C.SKIP, C.YOU, C.ME, C.OWN, C.FROM, C.MORE})
 _ANTECEDENT_SPAN = 2
 _VERBS_AND_UNSUB = PREDICATES - {C.WANT, C.NEED, C.CAN, C.INTEND}
 _KEEPING = frozenset({C.UNSUB, *_LEAVERS, C.STOP, C.KEEP, C.RESTORE, C.SUBSCRIBE, C.ADD})
@@ -92,8 +94,8 @@ def unsubscribe_findings(s: Sentence, context: list[Sentence] | None = None) -> 
     present = s.index.keys()
     if present.isdisjoint(TRIGGERS):
         return out
-    if not present.isdisjoint(_THIRD_PARTY) and present.isdisjoint(_SELF) and _I.isdisjoint(s.texts):
-        return out  # "cut unsubscribe rates", "отписка клиентов": someone else's mailing
+    if not present.isdisjoint(_THIRD_PARTY) and not _speaks_for_sender(s) and not _asks_for_them(s):
+        return out  # "cut unsubscribe rates", "отписка клиентов", "он просит ему не писать": someone else's
     if C.UNSUB in present:
         _unsub_word(s, out)
     if not present.isdisjoint(_LEAVERS):
@@ -117,6 +119,8 @@ def unsubscribe_findings(s: Sentence, context: list[Sentence] | None = None) -> 
 def _unsub_word(s: Sentence, out: list[Finding]) -> None:
     accident = C.ACCIDENT in s.index
     for word in s.with_(C.UNSUB):
+        if _instruction_to_reader(s, word):
+            continue  # "if not interested, reply «unsubscribe»": what the sender asks *us* to write
         if word.positive and not _names_a_thing(s, word) and not (accident and _accidental(s, word)):
             strength = MEDIUM if word.quoted and not word.directive else STRONG
             out.append(found(U, "unsub_word", s, [word], strength, channel=channel_of(s.objects_of(word))))
@@ -128,6 +132,10 @@ def _remove_from_list(s: Sentence, out: list[Finding]) -> None:
         if accident and _accidental(s, word):
             continue
         objects = s.objects_of(word)
+        if C.ME not in objects and any(0 < y.index - word.index <= 2 for y in s.with_(C.YOU)):
+            continue  # "I'll remove you from my list", "исключу вас": the reader leaves the sender's list
+        if C.AUDIENCE in objects and C.ME not in objects:
+            continue  # "bulk-remove contacts who opted out from my list": people of the sender's, not them
         me_and_mail = C.MAIL in objects and C.ME in objects
         if objects & _LIST_LIKE or me_and_mail:
             words = [word, *_bound(s, word, MAILING)]
@@ -258,6 +266,67 @@ def _keep_signals(s: Sentence, out: list[Finding]) -> None:
             out.append(found(KEEP, "subscribe_request", s, [word], STRONG, channel=channel_of(objects)))
 
 
+def _speaks_for_sender(s: Sentence) -> bool:
+    """ "me", "my", "I" (or the Kazakh first-person forms the lexicon reads as such) in the sentence."""
+    return not s.index.keys().isdisjoint(_SELF) or not _I.isdisjoint(s.texts)
+
+
+def _instruction_to_reader(s: Sentence, word: Word) -> bool:
+    """A «quoted» unsubscribe word that a write/reply verb before it asks the reader to send."""
+    if not word.quoted:
+        return False
+    return any(0 < word.index - w.index <= 3 and w.directive for w in s.with_(C.SEND))
+
+
+def senders_own(findings: list[Finding], sentences: list[Sentence]) -> list[Finding]:
+    """In a mail about the sender's own mailings as a business (their customers, their campaigns, a
+    list in their CRM) or in a sales pitch ("we provide bulk SMS ... reply NO and I'll remove you"),
+    unsubscribing, removing and adding are the topic or the product: only a sentence that speaks for
+    the sender ("remove me", "my address") still asks us for something about their own data."""
+    requests = [f for f in findings if f.intent != KEEP]
+    if not requests or not _business_mail(sentences):
+        return findings
+    speaking = {s.position for s in sentences if _speaks_for_sender(s) and not s.has(C.WE, C.AUDIENCE)}
+    return [f for f in findings if f.intent == KEEP or f.sentence in speaking]
+
+
+def _business_mail(sentences: list[Sentence]) -> bool:
+    for s in sentences:
+        if s.where != "body":
+            continue
+        if s.has(C.AUDIENCE) and s.has(C.UNSUB, *_LIST_LIKE, C.SEND, C.STOP) and not _speaks_for_sender(s):
+            return True  # "our clients can't unsubscribe", "how do I remove a customer from my list"
+        if _our_mailings(s) and not s.has(C.ME):
+            return True  # "our newsletters", "наших рассылок"
+        if any(_offers(s, we) for we in s.with_(C.WE)) or _offers(s, None):
+            return True  # "мы предлагаем SMS-рассылки", "we provide a newsletter platform"
+    return False
+
+
+def _our_mailings(s: Sentence) -> bool:
+    """ "our newsletters", "наших рассылок": "our" right before a mailing (not "our addresses")."""
+    mailings = s.with_(C.LIST, C.SMS, C.MARKETING, C.MAIL)  # "our CRM subscription" is a product
+    return any(0 < m.index - our.index <= 2 for our in s.with_(C.OUR) for m in mailings)
+
+
+def _asks_for_them(s: Sentence) -> bool:
+    """The sender asks us to stop mailing someone else ("stop sending to him", "не пишите ему"), which
+    the owner of that address confirms; "он просит ему не писать" only reports what he asked."""
+    return s.has(C.THIRD) and any(w is not None and w.directive and w.positive for w in s.words)
+
+
+def _offers(s: Sentence, we: Word | None) -> bool:
+    """ "we provide", "мы предлагаем", or a first-person plural offer with the pronoun dropped
+    ("Продаём базы", "Приводим заявки", "ұсынамыз")."""
+    offers = s.with_(C.OFFER)
+    if we is not None:
+        return any(0 < w.index - we.index <= 3 for w in offers)
+    return any(w.text.endswith(_WE_ENDINGS) and w.lang in ("ru", "kk") for w in offers)
+
+
+_WE_ENDINGS = ("ем", "ём", "им", "мыз", "міз", "быз", "біз")
+
+
 def _refused(word: Word) -> bool:
     """ "не отписывайте меня", and the sender's own "не отписываюсь", "шықпаймын" (not a past fact such
     as "я не отписывался", nor "ссылка не отписывает", which complains that unsubscribing fails)."""
@@ -268,11 +337,15 @@ def _refused(word: Word) -> bool:
 
 
 def _names_a_thing(s: Sentence, word: Word) -> bool:
-    """ "an opt-out page for our store", "кнопка отписки в наших письмах": a thing, not a request."""
+    """ "an opt-out page for our store", "кнопка отписки в наших письмах", a subject "Unsubscribe link":
+    a thing, not a request (a subscriber whose link fails says what they want in the text)."""
     i = word.index
     near = s.words[max(0, i - 1) : i + 2]
     if not any(w is not None and C.TOOL in w.concepts for w in near):
         return False
+    following = s.words[i + 1] if i + 1 < len(s.words) else None
+    if s.where == "subject" and following is not None and C.TOOL in following.concepts:
+        return True  # "Unsubscribe link", "Opt-out button": a noun compound, no verb
     return s.has(C.OUR) or not _ARTICLES.isdisjoint(s.texts[max(0, i - 2) : i])
 
 

@@ -9,6 +9,9 @@
   when the mail changes the address ("поменяйте почту на новую ..., на старую больше ничего не шлите").
 - Confidence is the weakest intent's best finding; a request seen only through a typo, only through a
   weak rule, or alongside a conflicting signal, lowers it below the review threshold.
+- ``other`` is not a flat certainty: a mail that uses the words of a request (unsubscribe, remove,
+  erase, change, close, withdraw...) although no rule completes a request from them goes to a person
+  (``request_words``, below the review threshold), so a miss fails toward a person, not toward silence.
 """
 
 from __future__ import annotations
@@ -114,12 +117,18 @@ def _evidence(finding: Finding, intent: Intent) -> Evidence:
     return Evidence(intent, rule, finding.where, finding.words)
 
 
-def classification(verdict: Verdict, language: str, language_known: bool) -> Classification:
+def classification(
+    verdict: Verdict, language: str, language_known: bool, unresolved: tuple[Evidence, ...] = ()
+) -> Classification:
+    """``unresolved``: words of a request that no rule completed; they make an ``other`` unsure."""
     confidence = verdict.confidence if language_known else min(verdict.confidence, REVIEW_BELOW - 0.05)
+    evidence = verdict.evidence
+    if verdict.intents == (Intent.OTHER,) and unresolved:
+        confidence, evidence = min(confidence, OTHER_UNSURE), evidence + unresolved[:3]
     return Classification(
         intents=verdict.intents,
         language=language,
         confidence=round(confidence, 3),
         needs_review=confidence < REVIEW_BELOW,
-        evidence=verdict.evidence,
+        evidence=evidence,
     )

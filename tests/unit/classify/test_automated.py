@@ -7,8 +7,9 @@ from email.message import EmailMessage
 import pytest
 
 from inboxbot.core.classify import classify
+from inboxbot.core.classify.automated import robot_headers
 from inboxbot.core.intents import Intent
-from inboxbot.core.mail import parse_mail
+from inboxbot.core.mail import parse_headers, parse_mail
 
 from .mails import make_mail
 
@@ -141,3 +142,95 @@ def test_delivery_report_mime_structure_is_automated() -> None:
     result = classify(parse_mail(raw))
     assert result.intents == (Intent.AUTOMATED,)
     assert any(e.rule == "report_mime" for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("List-Subscribe", "<mailto:news-request@lists.example.kz?subject=subscribe>"),
+        ("List-Help", "<mailto:news-request@lists.example.kz?subject=help>"),
+        ("List-Owner", "<mailto:news-owner@lists.example.kz>"),
+        ("List-Post", "<mailto:news@lists.example.kz>"),
+        ("List-Archive", "<https://lists.example.kz/pipermail/news/>"),
+        ("Mailing-List", "contact news-help@lists.example.org; run by ezmlm"),
+        ("X-Mailing-List", "<news@lists.example.kz> archive/latest/1204"),
+        ("X-ML-Name", "dev-kz"),
+        ("X-ML-Count", "00321"),
+        ("X-Mailman-Version", "2.1.39"),
+        ("X-BeenThere", "partners@lists.example.kz"),
+        ("X-List", "buhgalteria@ml.example.ru"),
+        ("X-Loop", "sympa@lists.example.kz"),
+    ],
+)
+def test_every_list_manager_header_family_makes_mail_automated(header: str, value: str) -> None:
+    result = classify(make_mail(REQUEST, "Отписка", headers={header: value}))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert [e.words for e in result.evidence if e.rule == "list_header"] == [header.lower()]
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Sender", '"Partners" <partners-bounces@lists.example.kz>'),
+        ("Sender", "owner-buhgalteria@ml.example.ru"),
+        ("Errors-To", "news-request@lists.example.kz"),
+        ("Errors-To", "partners-bounces+hello=1texno.kz@lists.example.kz"),
+    ],
+)
+def test_a_list_s_owner_or_bounce_address_as_sender_makes_mail_automated(header: str, value: str) -> None:
+    result = classify(make_mail(REQUEST, "Отписка", headers={header: value}))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert [e.rule for e in result.evidence] == ["list_manager_sender"]
+
+
+def test_a_secretary_sending_on_behalf_of_her_director_is_a_person() -> None:
+    headers = {"Sender": "Приёмная <priemnaya@stroymontazh.kz>"}
+    result = classify(make_mail("Прошу исключить мой адрес из вашей рассылки.", headers=headers))
+    assert result.intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_exchange_non_delivery_header_makes_mail_automated() -> None:
+    result = classify(make_mail(REQUEST, headers={"X-MS-Exchange-Message-Is-Ndr": ""}))
+    assert result.intents == (Intent.AUTOMATED,)
+
+
+def _report(report_type: str, part_type: str) -> bytes:
+    """A complaint report: a human-readable part, then the report's fields as ``part_type``."""
+    return (
+        "From: Feedback <fbl@example.net>\r\nTo: fbl@1texno.kz\r\nSubject: FW: Отписка\r\n"
+        f'MIME-Version: 1.0\r\nContent-Type: {report_type}; boundary="r"\r\n\r\n'
+        "--r\r\nContent-Type: text/plain\r\n\r\n"
+        "This is an email abuse report for an email message received from IP 185.22.61.10.\r\n"
+        f"--r\r\nContent-Type: {part_type}\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: SomeFBL/1.0\r\n\r\n"
+        "--r--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("report_type", "part_type", "where"),
+    [
+        ("multipart/report; report-type=feedback-report", "text/plain", "header"),
+        ("multipart/mixed", "message/feedback-report", "structure"),
+    ],
+)
+def test_a_feedback_loop_complaint_report_is_automated_as_a_complaint(
+    report_type: str, part_type: str, where: str
+) -> None:
+    result = classify(parse_mail(_report(report_type, part_type)))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert [(e.rule, e.where) for e in result.evidence if e.rule == "complaint_report"] == [
+        ("complaint_report", where)
+    ]
+
+
+def test_microsoft_s_original_recipient_header_marks_a_forwarded_complaint() -> None:
+    body = "Скидка 20% до конца декабря. Если вы больше не хотите получать наши письма, отпишитесь."
+    result = classify(make_mail(body, headers={"X-HmXmrOriginalRecipient": "<dina.s@outlook.com>"}))
+    assert result.intents == (Intent.AUTOMATED,)
+    assert [e.rule for e in result.evidence] == ["complaint_report"]
+
+
+def test_robot_headers_are_found_on_the_header_block_alone() -> None:
+    raw = b"From: MAILER-DAEMON@mx.example.kz\r\nReturn-Path: <>\r\nContent-Type: multipart/report\r\n\r\n"
+    mail = parse_headers(raw, "its body is broken")
+    assert [e.rule for e in robot_headers(mail)] == ["report_mime", "null_sender", "robot_sender"]
