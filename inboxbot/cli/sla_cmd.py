@@ -79,6 +79,7 @@ def _table(report: dict[str, Any], zone: ZoneInfo) -> Table:
     table = Table(title=f"SLA, tickets received {since} – {until} ({zone.key})")
     columns = (
         "Category",
+        "Deadline",
         "Received",
         "Resolved",
         "Within SLA",
@@ -92,9 +93,11 @@ def _table(report: dict[str, Any], zone: ZoneInfo) -> Table:
     for name in columns:
         table.add_column(name, justify="left" if name == "Category" else "right")
     rows = [*report["categories"].items(), ("total", report["total"])]
+    deadlines = report.get("deadlines", {})
     for category, f in rows:
         table.add_row(
             category,
+            deadlines.get(category, ""),
             *(
                 str(f[k])
                 for k in (

@@ -1,6 +1,8 @@
 """The 24-hour promise as a policy: deadlines per category, escalation levels, and the SLA clock.
 
-The clock starts when the mailbox received the mail and runs while a ticket is ``new`` or ``open``; it
+A deadline is a number of hours ("24h") or of working days on Kazakhstan's calendar ("3wd",
+:mod:`inboxbot.core.workdays`), per category. The clock starts when the mailbox received the mail and
+runs while a ticket is ``new`` or ``open``; it
 stops while the ticket waits on the client (``waiting``) or is ``resolved``, and the ticket keeps the
 stopped time (``paused_seconds``) so the deadline and every level move by exactly that much. Nothing
 here touches a database or a scheduler: the sweep asks the policy which levels are due and when the
@@ -12,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from inboxbot.core.tickets import TicketStatus
+from inboxbot.core.workdays import add_working_days
 
 CLOCK_STOPPED = frozenset({TicketStatus.WAITING.value, TicketStatus.RESOLVED.value})
 _OFFSET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|m|%)\s*$", re.IGNORECASE)
@@ -52,6 +55,43 @@ class Offset:
 
 
 @dataclass(frozen=True)
+class WorkingDays:
+    """A deadline of ``days`` working days, counted in ``zone`` on Kazakhstan's calendar."""
+
+    days: int
+    zone: tzinfo = UTC
+
+    def span(self, start: datetime) -> timedelta:
+        return add_working_days(start, self.days, self.zone) - start
+
+    @property
+    def shortest(self) -> timedelta:
+        """The least it can be (no day off in between): levels must fit in it."""
+        return timedelta(days=self.days)
+
+    def __str__(self) -> str:
+        return f"{self.days}wd"
+
+
+Deadline = timedelta | WorkingDays
+
+
+def span_of(deadline: Deadline, start: datetime) -> timedelta:
+    return deadline.span(start) if isinstance(deadline, WorkingDays) else deadline
+
+
+def shortest(deadline: Deadline) -> timedelta:
+    return deadline.shortest if isinstance(deadline, WorkingDays) else deadline
+
+
+def describe(deadline: Deadline) -> str:
+    """ "24h", "1.5h", "3wd"."""
+    if isinstance(deadline, WorkingDays):
+        return str(deadline)
+    return f"{deadline.total_seconds() / 3600:g}h"
+
+
+@dataclass(frozen=True)
 class Level:
     name: str
     offset: Offset
@@ -62,9 +102,9 @@ class Level:
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    default_deadline: timedelta
+    default_deadline: Deadline
     levels: tuple[Level, ...]
-    deadlines: Mapping[str, timedelta] = field(default_factory=dict)
+    deadlines: Mapping[str, Deadline] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [level.name for level in self.levels]
@@ -73,7 +113,8 @@ class SlaPolicy:
         for category, deadline in {"(default)": self.default_deadline, **self.deadlines}.items():
             self._check_levels(category, deadline)
 
-    def _check_levels(self, category: str, deadline: timedelta) -> None:
+    def _check_levels(self, category: str, rule: Deadline) -> None:
+        deadline = shortest(rule)
         if deadline <= timedelta(0):
             raise PolicyError(f"the deadline of {category} must be positive")
         previous = timedelta(-1)
@@ -92,18 +133,19 @@ class SlaPolicy:
                 raise PolicyError(f"level {level.name!r} has no recipients")
             previous = at
 
-    def deadline(self, category: str) -> timedelta:
+    def deadline(self, category: str) -> Deadline:
         return self.deadlines.get(category, self.default_deadline)
 
     def due_at(self, category: str, received_at: datetime, paused_seconds: float = 0) -> datetime:
-        return received_at + timedelta(seconds=paused_seconds) + self.deadline(category)
+        start = received_at + timedelta(seconds=paused_seconds)
+        return start + span_of(self.deadline(category), received_at)
 
     def schedule(
         self, category: str, received_at: datetime, paused_seconds: float = 0
     ) -> list[tuple[Level, datetime]]:
         """Every level with the moment it falls due, in order."""
         start = received_at + timedelta(seconds=paused_seconds)
-        deadline = self.deadline(category)
+        deadline = span_of(self.deadline(category), received_at)
         return [(level, start + level.offset.after(deadline)) for level in self.levels]
 
     def due_levels(

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from inboxbot.adapters.db.models import Ticket
 from inboxbot.adapters.db.store import Store
-from inboxbot.core.sla import SlaPolicy, time_to_resolve
+from inboxbot.core.sla import SlaPolicy, describe, shortest, time_to_resolve
 from inboxbot.core.tickets import TicketStatus
 
 REPORT_VERSION = 1
@@ -34,12 +34,12 @@ class CategoryFigures:
 
     def add(self, ticket: Ticket, policy: SlaPolicy, now: datetime, at_risk: timedelta) -> None:
         self.received += 1
-        deadline = policy.deadline(ticket.category)
         if ticket.status == TicketStatus.RESOLVED.value and ticket.resolved_at is not None:
             spent = time_to_resolve(ticket.received_at, ticket.resolved_at, ticket.paused_seconds)
             self.resolved += 1
             self.hours_to_resolve.append(spent.total_seconds() / 3600)
-            late = ticket.breached_at is not None or spent > deadline
+            # due_at already moved by the time the ticket waited, and counts working days right
+            late = ticket.breached_at is not None or ticket.resolved_at > ticket.due_at
             self.breached += late
             self.resolved_within_sla += not late
             return
@@ -95,7 +95,10 @@ def sla_report(
         "generated_at": now.isoformat(),
         "since": since.isoformat(),
         "until": until.isoformat(),
-        "deadline_hours": {c: policy.deadline(c).total_seconds() / 3600 for c in sorted(per_category)},
+        "deadline_hours": {
+            c: shortest(policy.deadline(c)).total_seconds() / 3600 for c in sorted(per_category)
+        },
+        "deadlines": {c: describe(policy.deadline(c)) for c in sorted(per_category)},
         "categories": {c: figures.as_dict() for c, figures in sorted(per_category.items())},
         "total": total.as_dict(),
     }

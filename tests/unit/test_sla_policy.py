@@ -122,3 +122,31 @@ def test_time_left_is_told_in_the_staff_language(language: str, left: str, over:
     due = START + timedelta(hours=24)
     assert describe_remaining(due, due - timedelta(hours=3, minutes=20), language) == left
     assert describe_remaining(due, due + timedelta(hours=1, minutes=5), language) == over
+
+
+def test_a_deadline_in_working_days_steps_over_weekends_and_kazakh_holidays() -> None:
+    from zoneinfo import ZoneInfo
+
+    from inboxbot.config import SlaSettings
+
+    almaty = ZoneInfo("Asia/Almaty")
+    policy = SlaSettings(deadlines={"data_access": "3wd", "data_change": "1wd"}).policy("Asia/Almaty")
+    # Friday before Nauryz 2026: 21-23 March, and the weekend's two days moved to Tuesday 24 and Wednesday 25
+    received = datetime(2026, 3, 20, 10, 0, tzinfo=almaty)
+
+    access_due = policy.due_at("data_access", received).astimezone(almaty)
+    change_due = policy.due_at("data_change", received).astimezone(almaty)
+    unsubscribe_due = policy.due_at("unsubscribe", received).astimezone(almaty)
+
+    assert access_due == datetime(2026, 3, 30, 10, 0, tzinfo=almaty)  # Thu 26, Fri 27, Mon 30
+    assert change_due == datetime(2026, 3, 26, 10, 0, tzinfo=almaty)
+    assert unsubscribe_due == datetime(2026, 3, 21, 10, 0, tzinfo=almaty)  # the 24-hour promise
+    breach = {lv.name: at for lv, at in policy.schedule("data_access", received)}["breach"]
+    assert breach.astimezone(almaty) == access_due  # the breach level sits on the deadline
+
+
+def test_a_deadline_that_is_neither_hours_nor_working_days_is_refused() -> None:
+    from inboxbot.config import SlaSettings
+
+    with pytest.raises(ValueError, match="3 weeks"):
+        SlaSettings(deadlines={"data_access": "3 weeks"})
