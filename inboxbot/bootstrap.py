@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from inboxbot.adapters.db.store import Store, make_engine
+from inboxbot.adapters.db.models import Ticket
+from inboxbot.adapters.db.store import Store, Tx, make_engine
 from inboxbot.adapters.mailbox_imap import ImapMailbox
 from inboxbot.adapters.mailbox_maildir import MaildirMailbox
 from inboxbot.adapters.process_pool import auto_processes, make_preparer
@@ -20,11 +21,16 @@ from inboxbot.adapters.segments_db import DatabaseSegments
 from inboxbot.adapters.transport_files import FileTransport
 from inboxbot.adapters.transport_smtp import SmtpTransport
 from inboxbot.config import ConfigError, Settings
-from inboxbot.core.classify import classify
+from inboxbot.core.address_hash import AddressHasher, HashKeyError, address_hasher
+from inboxbot.core.classify import ConfiguredClassifier, SpamPolicy, classify
 from inboxbot.core.mail import ParseLimits
 from inboxbot.service.accounts import Accounts, LoginPolicy
+from inboxbot.service.data_decisions import DataDecisions, Eraser, Exporter
+from inboxbot.service.data_requests import DataRequests, IdentityPolicy
 from inboxbot.service.delivery import Delivery
 from inboxbot.service.desk import Desk
+from inboxbot.service.erasure import erase_person
+from inboxbot.service.export import export_person, queue_export_mail
 from inboxbot.service.inbound import Clock, Destination
 from inboxbot.service.intake import Intake, IntakePolicy
 from inboxbot.service.lifecycle import Lifecycle
@@ -32,6 +38,7 @@ from inboxbot.service.mailer import Mailer
 from inboxbot.service.notify import StaffNotifier
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
 from inboxbot.service.preparation import Classifier
+from inboxbot.service.retention import RetentionSweeper
 from inboxbot.service.sla import SlaSweeper
 from inboxbot.service.ticketing import ReplyGuard, Ticketing, TicketPolicy
 from inboxbot.service.unsubscribe import UnsubscribeAutomation, Unsubscriber
@@ -58,6 +65,7 @@ class App:
     lifecycle: Lifecycle
     desk: Desk
     accounts: Accounts
+    data: DataDecisions
     notifier: StaffNotifier
 
     def close(self) -> None:
@@ -65,8 +73,15 @@ class App:
         self.store.dispose()
 
 
-def default_classifier() -> Classifier:
-    return classify
+def default_classifier(settings: Settings | None = None) -> Classifier:
+    """The classifier with the deployment's spam policy (the defaults without settings)."""
+    if settings is None:
+        return classify
+    policy = SpamPolicy(
+        trusted_authserv_ids=frozenset(settings.identity.trusted_authserv_ids),
+        score_threshold=settings.classifier.spam_score_threshold,
+    )
+    return ConfiguredClassifier(policy)
 
 
 def build(
@@ -75,12 +90,12 @@ def build(
     classifier: Classifier | None = None,
     backends: Sequence[SegmentBackend] | None = None,
 ) -> App:
-    store = Store(make_engine(settings.database.url))
+    store = Store(make_engine(settings.database.url), key_hasher(settings))
     templates = Templates(settings.templates.path, fallback_language=settings.acks.default_language)
     check_templates(settings, templates)
     zone = ZoneInfo(settings.tickets.timezone)
     mailer = Mailer(templates, settings.mailbox.address, settings.mailbox.display_name, zone)
-    lifecycle = Lifecycle(settings.sla.policy())
+    lifecycle = Lifecycle(settings.sla.policy(settings.tickets.timezone))
     ticket_policy = TicketPolicy(
         reply_guard=ReplyGuard(settings.own_addresses, settings.acks.max_per_sender_per_day),
         lifecycle=lifecycle,
@@ -88,13 +103,16 @@ def build(
         timezone=settings.tickets.timezone,
         acks_enabled=settings.acks.enabled,
         default_language=settings.acks.default_language,
+        automation_threshold=settings.classifier.automation_threshold,
     )
     automation = UnsubscribeAutomation(
         mailer, ticket_policy.reply_guard, lifecycle, clock, settings.own_addresses
     )
-    ticketing = Ticketing(mailer, ticket_policy, clock, (automation,))
+    data_requests = DataRequests(mailer, lifecycle, identity_policy(settings), clock)
+    automations = (automation, data_requests)
+    ticketing = Ticketing(mailer, ticket_policy, clock, automations)
     policy = intake_policy(settings)
-    classify = classifier or default_classifier()
+    classify = classifier or default_classifier(settings)
     preparer = make_preparer(auto_processes(settings.worker.parse_processes), policy.limits, classify)
     intake = Intake(
         store=store, classify=classify, ticketing=ticketing, policy=policy, clock=clock, preparer=preparer
@@ -108,6 +126,15 @@ def build(
         clock=clock,
     )
 
+    data_decisions = DataDecisions(
+        store,
+        lifecycle,
+        mailer,
+        data_requests,
+        clock,
+        export=exporter(mailer, settings),
+        erase=eraser(settings),
+    )
     sweeper = SlaSweeper(store, lifecycle, mailer, settings.sla, clock)
     delivery = Delivery(store, make_transport(settings), settings.outbox, clock)
     notifier = StaffNotifier(store, mailer, settings.notify, clock)
@@ -119,6 +146,8 @@ def build(
         fulfil=unsubscriber.run,
         sla=sweeper.run,
         notify=notifier.run,
+        retention=RetentionSweeper(store, settings.retention, clock).run,
+        after_delivery=data_decisions.finish_erasures,
     )
     return App(
         settings,
@@ -132,9 +161,45 @@ def build(
         unsubscriber,
         sweeper,
         lifecycle,
-        desk=Desk(store, lifecycle, mailer, automation, clock),
+        desk=Desk(store, lifecycle, mailer, automations, clock),
         accounts=Accounts(store, clock, login_policy(settings)),
+        data=data_decisions,
         notifier=notifier,
+    )
+
+
+def exporter(mailer: Mailer, settings: Settings) -> Exporter:
+    """Queue the export of everything held about an address, in the ticket's language."""
+
+    def export(tx: Tx, ticket: Ticket, address: str, now: datetime) -> str:
+        held = export_person(tx, address, now=now, default_language=settings.acks.default_language)
+        return queue_export_mail(tx, mailer, ticket, held, now).message_id
+
+    return export
+
+
+def eraser(settings: Settings) -> Eraser | None:
+    """Erasure needs the key of the keyed hash that stays on the suppression list."""
+    key = settings.identity.hash_key.get_secret_value()
+    if not key:
+        return None
+
+    def erase(
+        tx: Tx, address: str, *, reason: str, actor: str, now: datetime, ticket: Ticket | None = None
+    ) -> None:
+        erase_person(tx, address, reason=reason, actor=actor, now=now, hash_key=key, ticket=ticket)
+
+    return erase
+
+
+def identity_policy(settings: Settings) -> IdentityPolicy:
+    identity = settings.identity
+    return IdentityPolicy(
+        trusted_authserv_ids=frozenset(identity.trusted_authserv_ids),
+        code_valid=timedelta(hours=identity.code_valid_hours),
+        code_attempts=identity.code_attempts,
+        pause_sla=identity.pause_sla_while_verifying,
+        own_addresses=settings.own_addresses,
     )
 
 
@@ -146,6 +211,17 @@ def login_policy(settings: Settings) -> LoginPolicy:
         idle_timeout=timedelta(minutes=web.session_idle_minutes),
         max_age=timedelta(hours=web.session_max_hours),
     )
+
+
+def key_hasher(settings: Settings) -> AddressHasher | None:
+    """The keyed hash of erased addresses (None while no key is set; a key too short is refused)."""
+    key = settings.identity.hash_key.get_secret_value()
+    if not key:
+        return None
+    try:
+        return address_hasher(key)
+    except HashKeyError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc
 
 
 def check_templates(settings: Settings, templates: Templates) -> None:

@@ -26,13 +26,20 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from inboxbot.core.sla import Level, Offset, PolicyError, SlaPolicy
+from inboxbot.core.sla import Deadline, Level, Offset, PolicyError, SlaPolicy, WorkingDays
+from inboxbot.core.workdays import Deadline as WorkdayDeadline
+from inboxbot.core.workdays import DeadlineError
 
 DEFAULT_CONFIG_PATH = Path("config/inboxbot.toml")
 DEMO_SOURCE = "maildir:var/maildir"  # the embedded defaults `make demo` runs on
 DEMO_TRANSPORT = "files:var/outbox"
 ENV_PREFIX = "INBOXBOT_"
-_SECRET_KEYS = {("imap", "password"), ("smtp", "password"), ("web", "metrics_token")}
+_SECRET_KEYS = {
+    ("imap", "password"),
+    ("smtp", "password"),
+    ("web", "metrics_token"),
+    ("identity", "hash_key"),
+}
 
 Security = Literal["ssl", "starttls", "none"]
 SEGMENT_BACKENDS = frozenset({"database"})  # names the bootstrap knows how to build
@@ -117,6 +124,31 @@ class TicketSettings(_Section):
         return value
 
 
+class ClassifierSettings(_Section):
+    # Below this confidence a request is triaged by a person before inboxbot acts on it (unsubscribe
+    # fulfilment, confirmations, data workflows); measured on held-out mail, see docs/classifier.md.
+    automation_threshold: float = Field(0.9, ge=0.5, le=1.0)
+    spam_score_threshold: float = Field(5.0, gt=0)  # X-Spam-Score at or over this is the provider's "spam"
+
+
+class IdentitySettings(_Section):
+    """Who a data request comes from: nothing is changed, revealed or erased for an unverified sender."""
+
+    # Authentication-Results of these authserv-ids (our own MX) are believed: dmarc=pass or an aligned
+    # dkim=pass verifies the sender; dmarc=fail marks a mail as suspected spam. Every other id is ignored.
+    trusted_authserv_ids: tuple[str, ...] = ()
+    code_valid_hours: float = Field(48.0, gt=0)  # a one-time code mailed to the sender expires after this
+    code_attempts: int = Field(5, ge=1, le=20)  # wrong codes before the code is void
+    pause_sla_while_verifying: bool = True  # the ticket waits on the client while they verify
+    # The key of the keyed hash that is all a deleted person leaves on the suppression list
+    # (INBOXBOT_IDENTITY__HASH_KEY, from the environment only; 32+ characters).
+    hash_key: SecretStr = SecretStr("")
+
+
+class RetentionSettings(_Section):
+    raw_mail_days: int = Field(365, ge=1)  # raw bodies of tickets closed longer ago than this are purged
+
+
 class AckSettings(_Section):
     enabled: bool = True
     max_per_sender_per_day: int = Field(3, ge=0)
@@ -149,27 +181,29 @@ DEFAULT_LEVELS = (
     SlaLevelSettings(
         name="escalation", at="20h", recipients=("supervisor@1texno.kz",), template="sla_escalation"
     ),
-    SlaLevelSettings(
-        name="breach", at="24h", recipients=("manager@1texno.kz",), template="sla_breach", breach=True
+    SlaLevelSettings(  # at the deadline, whatever it is (24 hours unless [sla.deadlines] says otherwise)
+        name="breach", at="100%", recipients=("manager@1texno.kz",), template="sla_breach", breach=True
     ),
 )
 
 
 class SlaSettings(_Section):
     deadline_hours: float = Field(24.0, gt=0)
-    deadlines: dict[str, float] = Field(default_factory=dict)  # category -> hours, when not the default
+    # category -> hours (a number or "48h") or working days on Kazakhstan's calendar ("3wd"), when not
+    # the default: e.g. data_access = "3wd" for the legal deadline instead of the 24-hour promise.
+    deadlines: dict[str, float | str] = Field(default_factory=dict)
     levels: tuple[SlaLevelSettings, ...] = DEFAULT_LEVELS
     language: Literal["ru", "kk", "en"] = "ru"  # of the escalation mails to staff
     at_risk_hours: float = Field(4.0, gt=0)  # an open ticket due within this counts as at risk
 
     @field_validator("deadlines")
     @classmethod
-    def _deadlines(cls, value: dict[str, float]) -> dict[str, float]:
+    def _deadlines(cls, value: dict[str, float | str]) -> dict[str, float | str]:
         unknown = sorted(set(value) - CATEGORIES)
         if unknown:
             raise ValueError(f"unknown categories {unknown}; known: {sorted(CATEGORIES)}")
-        if any(hours <= 0 for hours in value.values()):
-            raise ValueError("deadlines must be positive")
+        for text in value.values():
+            _deadline(text)
         return value
 
     @model_validator(mode="after")
@@ -177,12 +211,14 @@ class SlaSettings(_Section):
         self.policy()
         return self
 
-    def policy(self) -> SlaPolicy:
-        """The policy these settings describe; raises ValueError when it cannot be enforced."""
+    def policy(self, timezone: str = "Asia/Almaty") -> SlaPolicy:
+        """The policy these settings describe (working days counted in ``timezone``); raises
+        ValueError when it cannot be enforced."""
+        zone = ZoneInfo(timezone)
         try:
             return SlaPolicy(
                 default_deadline=timedelta(hours=self.deadline_hours),
-                deadlines={c: timedelta(hours=h) for c, h in self.deadlines.items()},
+                deadlines={c: _deadline(v, zone) for c, v in self.deadlines.items()},
                 levels=tuple(
                     Level(lv.name, Offset.parse(lv.at), lv.recipients, lv.template, lv.breach)
                     for lv in self.levels
@@ -190,6 +226,23 @@ class SlaSettings(_Section):
             )
         except PolicyError as exc:
             raise ValueError(str(exc)) from exc
+
+
+def _deadline(value: float | str, zone: ZoneInfo | None = None) -> Deadline:
+    """24 or "24h" -> 24 hours; "3wd" -> three working days."""
+    try:
+        rule = WorkdayDeadline.parse(str(value) if isinstance(value, str) else f"{value}h")
+    except (DeadlineError, ValueError):
+        try:
+            hours = float(value)
+        except ValueError:
+            raise ValueError(f"deadline {value!r} is not like 24, '36h' or '3wd'") from None
+        if hours <= 0:
+            raise ValueError("deadlines must be positive") from None
+        return timedelta(hours=hours)
+    if rule.unit == "working_days":
+        return WorkingDays(rule.amount, zone or ZoneInfo("Asia/Almaty"))
+    return timedelta(hours=rule.amount)
 
 
 class UnsubscribeSettings(_Section):
@@ -300,6 +353,9 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     tickets: TicketSettings = TicketSettings()
     acks: AckSettings = AckSettings()
+    classifier: ClassifierSettings = ClassifierSettings()
+    identity: IdentitySettings = IdentitySettings()
+    retention: RetentionSettings = RetentionSettings()
     sla: SlaSettings = SlaSettings()
     outbox: OutboxSettings = OutboxSettings()
     unsubscribe: UnsubscribeSettings = UnsubscribeSettings()

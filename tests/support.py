@@ -45,6 +45,13 @@ UNSUBSCRIBE_RU = "Здравствуйте! Прошу исключить мен
 CHANGE_KK = "Сәлеметсіз бе! Телефон нөмірім өзгерді, жаңа нөмір +7 701 111 22 33. Деректерімді жаңартыңыз."
 ACCESS_RU = "Добрый день! Прошу сообщить, какие мои персональные данные хранятся в вашей компании."
 QUESTION_EN = "Hello, do you offer a discount for schools on the cloud backup plan? Thanks, Tom"
+QUESTION_RU = (
+    "Добрый день! Подскажите, пожалуйста, сколько стоит годовая лицензия на облачное хранилище для офиса"
+    " на 10 человек?"
+)
+QUESTION_KK = (
+    "Сәлеметсіз бе! Бұлтты сақтау қызметінің жылдық бағасы қанша тұрады? Кеңсемізде 10 адам бар. Рахмет!"
+)
 
 
 def bounce(recipient: str = "gone@example.net") -> bytes:
@@ -121,6 +128,7 @@ def env_for(settings: Settings) -> dict[str, str]:
     env["INBOXBOT_IMAP__PASSWORD"] = settings.imap.password.get_secret_value()
     env["INBOXBOT_SMTP__PASSWORD"] = settings.smtp.password.get_secret_value()
     env["INBOXBOT_WEB__METRICS_TOKEN"] = settings.web.metrics_token.get_secret_value()
+    env["INBOXBOT_IDENTITY__HASH_KEY"] = settings.identity.hash_key.get_secret_value()
     env["INBOXBOT_CONFIG"] = str(ROOT / "tests" / "data" / "empty.toml")
     return env
 
@@ -132,7 +140,7 @@ def flatten_env(data: Mapping[str, Any], prefix: str = "INBOXBOT_") -> Iterator[
             yield from flatten_env(value, f"{name}__")
         elif isinstance(value, list | tuple):
             yield name, json.dumps(value)
-        elif value is not None and not name.endswith(("PASSWORD", "TOKEN")):
+        elif value is not None and not name.endswith(("PASSWORD", "TOKEN", "HASH_KEY")):
             yield name, str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from inboxbot.cli.context import CliState, application, fail, pass_state
+from inboxbot.cli.context import EXIT_USAGE, CliState, application, fail, pass_state
+from inboxbot.config import Settings
+from inboxbot.core.address_hash import HashKeyError
 from inboxbot.core.times import iso_utc, local_text
 from inboxbot.service.contacts import (
     ContactCard,
@@ -29,6 +31,9 @@ from inboxbot.service.contacts import (
     segment_members,
     segment_table,
 )
+from inboxbot.service.erasure import ErasureRefused, ErasureReport, erase
+from inboxbot.service.export import KIND, NotAnAddress, PersonExport, export_person, summary
+from inboxbot.templating import Templates
 
 MAX_BAD_ROWS_SHOWN = 20
 PROGRESS_FROM_ROWS = 5000
@@ -107,6 +112,60 @@ def resubscribe_command(state: CliState, email: str, note: str, actor: str | Non
     click.echo(f"{email}: suppression lifted")
 
 
+@contacts_group.command("erase")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (the request, its ticket); kept in the audit record.")
+@click.option("--by", "actor", default=None, help="Who erases (default: the current user).")
+@pass_state
+def erase_command(state: CliState, email: str, reason: str, actor: str | None) -> None:
+    """Erase everything held about an address, at once and for good (nothing is asked).
+
+    The contact leaves every segment and is deleted, mails both ways lose their text and address,
+    tickets stay as a record without personal data, and only a keyed hash of the address stays on the
+    suppression list, so that it is never mailed or imported again. Mailing platforms are not called.
+    """
+    if not reason.strip():
+        fail("--reason must say why", EXIT_USAGE)
+    with application(state) as app:
+        try:
+            report = erase(
+                app.store,
+                email,
+                reason=reason.strip(),
+                actor=f"staff:{actor or getpass.getuser()}",
+                clock=app.clock,
+                hash_key=app.settings.identity.hash_key.get_secret_value(),
+            )
+        except (HashKeyError, ErasureRefused) as exc:
+            fail(str(exc), EXIT_USAGE)
+    _print_erasure(report)
+
+
+@contacts_group.command("export")
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="The whole JSON document instead of the summary.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE, not stdout."
+)
+@pass_state
+def export_person_command(state: CliState, email: str, as_json: bool, out: Path | None) -> None:
+    """Everything held about an address: a summary in the client's language, or the JSON document."""
+    with application(state) as app:
+        try:
+            export = export_person(
+                app.store, email, now=app.clock(), default_language=app.settings.acks.default_language
+            )
+        except NotAnAddress as exc:
+            fail(str(exc), EXIT_USAGE)
+        zone = ZoneInfo(app.settings.tickets.timezone)
+        text = export.to_json() + "\n" if as_json else _summary(app.templates, export, zone, app.settings)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"{export.address}: written to {out}")
+
+
 @click.group("segments")
 def segments_group() -> None:
     """Mailing segments."""
@@ -174,6 +233,28 @@ def card_dict(card: ContactCard) -> dict[str, Any]:
             for e in card.history
         ],
     }
+
+
+def _print_erasure(report: ErasureReport) -> None:
+    counts = report.counts
+    click.echo(f"{report.address}: erased")
+    left = f" (left segments: {', '.join(report.segments)})" if report.segments else ""
+    click.echo(f"  contact: {'deleted' + left if counts.get('contact') else 'none held'}")
+    click.echo(f"  tickets redacted: {', '.join(report.tickets) or 'none'}")
+    click.echo(f"  mails: {counts.get('message', 0)} received, {counts.get('outbox', 0)} sent or queued")
+    others = sum(v for k, v in counts.items() if k.startswith("mentions:"))
+    click.echo(f"  other records that named the address: {others}")
+    click.echo(f"  suppressed as {report.hashed[:24]}… (only this keyed hash is kept)")
+
+
+def _summary(templates: Templates, export: PersonExport, zone: ZoneInfo, settings: Settings) -> str:
+    context = {
+        "client_name": "",
+        "company": settings.mailbox.display_name,
+        "ticket_number": "",
+        "export": summary(export, lambda moment: local_text(moment, zone)),
+    }
+    return templates.render(KIND, export.language, context).text
 
 
 def _count_rows(path: Path) -> int:

@@ -71,6 +71,7 @@ _OUTCOME_WORDS = {
     Outcome.TICKET_OPENED: "ticket(s) opened",
     Outcome.REPLY_ADDED: "reply(ies) added to tickets",
     Outcome.AUTOMATED: "automated",
+    Outcome.SPAM: "suspected spam",
     Outcome.QUARANTINED: "quarantined",
     Outcome.DUPLICATE: "seen before",
     Outcome.RETRY: "failed, left in the inbox to retry",

@@ -27,7 +27,7 @@ def status_command(state: CliState, as_json: bool) -> None:
 
 
 def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
-    mailbox, outbox, tickets = status["mailbox"], status["outbox"], status["tickets"]
+    mailbox, outbox, tickets, spam = status["mailbox"], status["outbox"], status["tickets"], status["spam"]
     if mailbox["waiting"] is None:
         waiting = f"UNREACHABLE: {mailbox['error']}"
     else:
@@ -42,6 +42,7 @@ def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
         f"mailbox:   {waiting}",
         f"outbox:    {queue}",
         f"tickets:   {tickets['open']} open, {tickets['overdue']} overdue",
+        f"spam:      {spam['last_24h']} suspected in the last 24 h ({spam['total']} kept in all)",
         f"sweeps:    {beats}",
     ]
 

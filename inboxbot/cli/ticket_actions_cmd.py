@@ -17,7 +17,7 @@ from inboxbot.core.intents import Classification, Intent
 from inboxbot.service.staff import Refused, TicketNotFound
 
 _T = TypeVar("_T")
-_BY = click.option("--by", "actor", default=None, metavar="WHO", help="Who acts (default: the current user).")
+BY = click.option("--by", "actor", default=None, metavar="WHO", help="Who acts (default: the current user).")
 
 
 def register(group: click.Group) -> None:
@@ -37,7 +37,7 @@ def desk_action(state: CliState) -> Iterator[App]:
             fail(str(exc), EXIT_USAGE)
 
 
-def _actor(actor: str | None) -> str:
+def actor_of(actor: str | None) -> str:
     return f"staff:{actor or getpass.getuser()}"
 
 
@@ -56,7 +56,7 @@ def _read_text(text: str | None, path: str | None) -> str:
 @click.option("--wait", "mode", flag_value="wait", help="Then wait on the client (the SLA clock stops).")
 @click.option("--resolve", "mode", flag_value="resolve", help="Then resolve the ticket.")
 @click.option("--name", "staff_name", default=None, help="The name signed under the reply (default: --by).")
-@_BY
+@BY
 @pass_state
 def reply(
     state: CliState,
@@ -69,7 +69,7 @@ def reply(
 ) -> None:
     """Answer the client by mail, threaded to their last mail, through the outbox."""
     body = _read_text(text, path)
-    who = _actor(actor)
+    who = actor_of(actor)
     with desk_action(state) as app:
         receipt = app.desk.reply(
             ident, body, actor=who, staff_name=staff_name or who.removeprefix("staff:"), mode=mode or "reply"
@@ -80,12 +80,12 @@ def reply(
 @click.command("note")
 @click.argument("ident", metavar="ID")
 @click.option("--text", required=True, help="The note; never mailed to anyone.")
-@_BY
+@BY
 @pass_state
 def note(state: CliState, ident: str, text: str, actor: str | None) -> None:
     """Add an internal note to the ticket's timeline."""
     with desk_action(state) as app:
-        ticket = app.desk.note(ident, text, actor=_actor(actor))
+        ticket = app.desk.note(ident, text, actor=actor_of(actor))
     click.echo(f"{ticket.number}: note added")
 
 
@@ -94,42 +94,42 @@ def note(state: CliState, ident: str, text: str, actor: str | None) -> None:
 @click.option(
     "--to", "to", required=True, metavar="EMAIL", help="A staff member's e-mail; 'nobody' to unassign."
 )
-@_BY
+@BY
 @pass_state
 def assign(state: CliState, ident: str, to: str, actor: str | None) -> None:
     """Give the ticket to a staff member (or to nobody)."""
     target = None if to.strip().lower() in {"nobody", "-", ""} else to
     with desk_action(state) as app:
-        ticket = app.desk.assign(ident, target, actor=_actor(actor))
+        ticket = app.desk.assign(ident, target, actor=actor_of(actor))
     click.echo(f"{ticket.number}: assigned to {target or 'nobody'}")
 
 
 @click.command("wait")
 @click.argument("ident", metavar="ID")
-@_BY
+@BY
 @pass_state
 def wait(state: CliState, ident: str, actor: str | None) -> None:
     """Set the ticket waiting on the client: the SLA clock stops until they answer."""
-    _simple(state, lambda app: app.desk.wait(ident, actor=_actor(actor)), "waiting")
+    _simple(state, lambda app: app.desk.wait(ident, actor=actor_of(actor)), "waiting")
 
 
 @click.command("reopen")
 @click.argument("ident", metavar="ID")
-@_BY
+@BY
 @pass_state
 def reopen(state: CliState, ident: str, actor: str | None) -> None:
     """Open a resolved or waiting ticket again (the SLA clock runs again)."""
-    _simple(state, lambda app: app.desk.reopen(ident, actor=_actor(actor)), "reopened")
+    _simple(state, lambda app: app.desk.reopen(ident, actor=actor_of(actor)), "reopened")
 
 
 @click.command("dismiss")
 @click.argument("ident", metavar="ID")
 @click.option("--reason", type=click.Choice(["spam", "robot", "not-a-request"]), default="not-a-request")
-@_BY
+@BY
 @pass_state
 def dismiss(state: CliState, ident: str, reason: str, actor: str | None) -> None:
     """Not a request (spam, a robot): close the ticket without any mail."""
-    _simple(state, lambda app: app.desk.dismiss(ident, reason=reason, actor=_actor(actor)), "dismissed")
+    _simple(state, lambda app: app.desk.dismiss(ident, reason=reason, actor=actor_of(actor)), "dismissed")
 
 
 def _simple(state: CliState, action: Callable[[App], _T], done: str) -> None:
@@ -142,7 +142,7 @@ def _simple(state: CliState, action: Callable[[App], _T], done: str) -> None:
 @click.argument("ident", metavar="ID")
 @click.option("--note", required=True, help="What was done; kept in the ticket's event log.")
 @click.option("--notify", is_flag=True, help="Mail the client a closing notice in their language.")
-@_BY
+@BY
 @pass_state
 def resolve(state: CliState, ident: str, note: str, notify: bool, actor: str | None) -> None:
     """Resolve a ticket with a note."""
@@ -150,7 +150,7 @@ def resolve(state: CliState, ident: str, note: str, notify: bool, actor: str | N
         fail("--note must say what was done")
     with desk_action(state) as app:
         ticket, changed = app.desk.resolve(
-            ident, note=note.strip(), actor=_actor(actor), notify_client=notify
+            ident, note=note.strip(), actor=actor_of(actor), notify_client=notify
         )
     click.echo(f"{ticket.number} resolved" if changed else f"{ticket.number} was already resolved")
 
@@ -163,13 +163,13 @@ def resolve(state: CliState, ident: str, note: str, notify: bool, actor: str | N
     metavar="LIST",
     help="Correct the intents first, e.g. 'unsubscribe' or 'data_change,unsubscribe'.",
 )
-@_BY
+@BY
 @pass_state
 def approve(state: CliState, ident: str, intents: str | None, actor: str | None) -> None:
     """Triage a ticket flagged for review: confirm (or correct) its intents and let inboxbot act on them."""
     chosen = _parse_intents(intents) if intents else None
     with desk_action(state) as app:
-        ticket = app.desk.triage(ident, actor=_actor(actor), intents=chosen)
+        ticket = app.desk.triage(ident, actor=actor_of(actor), intents=chosen)
         app.worker.sweep()
         app.worker.deliver()
     click.echo(f"{ticket.number} approved: {', '.join(ticket.intents)}")

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from inboxbot.adapters.db.models import Ticket
-from inboxbot.cli import ticket_actions_cmd
+from inboxbot.cli import data_cmd, ticket_actions_cmd
 from inboxbot.cli.context import EXIT_USAGE, CliState, application, fail, pass_state
 from inboxbot.cli.sla_cmd import parse_duration
 from inboxbot.core.tickets import TicketStatus
@@ -35,6 +35,7 @@ def tickets_group() -> None:
 
 
 ticket_actions_cmd.register(tickets_group)
+data_cmd.register(tickets_group)
 
 
 @tickets_group.command("list")

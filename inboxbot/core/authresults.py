@@ -1,10 +1,10 @@
 """Is the sender who the From header says? Read from RFC 8601 ``Authentication-Results`` headers.
 
 Only our own MX's verdict counts. Anyone can write an Authentication-Results header into a mail before
-it reaches us, so a header is read only when its authserv-id is one we trust, and of those only the
-topmost run: from the first trusted header down to the next ``Received`` header (our MX's own; a trusted
-header below it was in the mail before our MX saw it, i.e. forged). This assumes, as RFC 8601 section 5
-asks, that the MX writes its results above its Received header and removes incoming ones bearing its id.
+it reaches us, so a header is read only when its authserv-id is one we trust, and only above the topmost
+``Received`` header (our MX's own: a trusted header below it was in the mail before our MX saw it, i.e.
+forged, even when our MX wrote no results of its own). This assumes, as RFC 8601 section 5 asks, that the
+MX writes its results above its Received header.
 
 The sender is verified when that run says ``dmarc=pass`` with ``header.from`` equal to the From domain,
 or ``dkim=pass`` whose ``header.d`` is aligned with it, and no ``dmarc=fail``. Anything else is not
@@ -204,12 +204,23 @@ def _from_problem(headers: Sequence[tuple[str, str]], domain: str) -> str:
     return "" if actual and actual == domain else f"the From domain {actual!r} is not {domain!r}"
 
 
+def trusted_results(
+    headers: Sequence[tuple[str, str]], trusted_ids: Collection[str]
+) -> list[MethodResult] | None:
+    """The results our MX wrote (the topmost run of headers with a trusted authserv-id); None when there
+    is no trusted header. Raises :class:`MalformedHeader` when a trusted header does not parse."""
+    return _trusted_results(headers, {i.casefold() for i in trusted_ids})
+
+
 def _trusted_results(headers: Sequence[tuple[str, str]], trusted: set[str]) -> list[MethodResult] | None:
-    """The results in the topmost run of trusted headers; None when there is no trusted header."""
+    """The results of the trusted headers above the topmost ``Received``; None when there is none.
+
+    Our MX prepends its results above (or right around) its own Received header; anything below the
+    topmost Received was in the mail before our MX saw it, whatever authserv-id it names."""
     results: list[MethodResult] = []
     reading = False
     for name, value in headers:
-        if name.lower() == "received" and reading:
+        if name.lower() == "received":
             break
         if name.lower() != "authentication-results":
             continue

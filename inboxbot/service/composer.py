@@ -6,6 +6,7 @@ import base64
 import email.policy
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -17,6 +18,9 @@ from inboxbot.templating import RenderedMail
 
 # References kept in a reply: enough for every client to thread, bounded against hostile chains.
 MAX_REFERENCES = 20
+
+MailAttachment = tuple[str, str, bytes]
+"""A file sent with a mail: its name, its content type (``application/json``) and its bytes."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,10 @@ def compose(
     message_id: str,
     now: datetime,
     auto_submitted: str | None = "auto-replied",
+    attachments: Sequence[MailAttachment] = (),
 ) -> bytes:
-    """The RFC 5322 bytes (CRLF line ends) of a mail: multipart/alternative, UTF-8, base64.
+    """The RFC 5322 bytes (CRLF line ends) of a mail: multipart/alternative, UTF-8, base64; with
+    ``attachments``, multipart/mixed around the alternative part and the files.
 
     ``auto_submitted`` None marks a mail a person wrote (a staff reply): no Auto-Submitted header,
     so the client's own auto-responder may answer it as it would answer any person.
@@ -53,7 +59,8 @@ def compose(
     """
     # "=_" never occurs in base64, so the boundary cannot collide with a part; choosing it here also
     # spares the generator a regular expression compiled per mail to check the parts for it.
-    msg = MIMEMultipart("alternative", boundary=f"=_{uuid.uuid4().hex}")
+    alternative = MIMEMultipart("alternative", boundary=f"=_{uuid.uuid4().hex}")
+    msg = MIMEMultipart("mixed", boundary=f"=_{uuid.uuid4().hex}") if attachments else alternative
     msg["From"] = formataddr((envelope.sender_name, envelope.sender_address), charset="utf-8")
     msg["To"] = formataddr((envelope.to_name, envelope.to_address), charset="utf-8")
     msg["Subject"] = _subject(rendered.subject)  # type: ignore[assignment]  # compat32 takes a Header
@@ -67,8 +74,12 @@ def compose(
         msg["Auto-Submitted"] = auto_submitted
         msg["X-Auto-Response-Suppress"] = "All"  # asks Exchange not to answer with out-of-office mail
     msg["Content-Language"] = rendered.language
-    msg.attach(_text_part(rendered.text, "plain"))
-    msg.attach(_text_part(rendered.html, "html"))
+    alternative.attach(_text_part(rendered.text, "plain"))
+    alternative.attach(_text_part(rendered.html, "html"))
+    if attachments:
+        msg.attach(alternative)
+        for attachment in attachments:
+            msg.attach(_file_part(*attachment))
     return msg.as_bytes(policy=_WIRE)
 
 
@@ -78,6 +89,16 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     part = MIMENonMultipart("text", subtype, charset="utf-8")
     part["Content-Transfer-Encoding"] = "base64"
     part.set_payload(base64.encodebytes(text.encode("utf-8")).decode("ascii"))
+    return part
+
+
+def _file_part(filename: str, content_type: str, data: bytes) -> MIMENonMultipart:
+    maintype, _, subtype = content_type.partition("/")
+    part = MIMENonMultipart(maintype, subtype or "octet-stream")
+    part["Content-Transfer-Encoding"] = "base64"
+    name: str | tuple[str, str, str] = filename if filename.isascii() else ("utf-8", "", filename)
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    part.set_payload(base64.encodebytes(data).decode("ascii"))
     return part
 
 

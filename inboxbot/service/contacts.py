@@ -57,6 +57,11 @@ def import_contacts(
     """Add the rows of a CSV file to ``segment``; bad rows are reported by line and skipped."""
     report = ImportReport()
     with store.transaction() as tx:
+        if tx.contacts.hasher is None and tx.contacts.hashed_suppressions():
+            raise ImportRefused(
+                "erased addresses are suppressed by their keyed hash, and INBOXBOT_IDENTITY__HASH_KEY "
+                "is not set: without it they would be imported again"
+            )
         segment_id = tx.contacts.ensure_segment(segment, channel, clock()).id
     assert segment_id is not None
     seen: set[str] = set()

@@ -48,7 +48,7 @@ class Desk:
     store: Store
     lifecycle: Lifecycle
     mailer: Mailer
-    automation: TicketAutomation
+    automations: tuple[TicketAutomation, ...]
     clock: Clock
 
     # -- talking to the client ----------------------------------------------------------------------
@@ -203,7 +203,8 @@ class Desk:
             tx.session.add(ticket)
             mail = opening_mail(tx, ticket.id)
             if mail is not None:
-                self.automation.on_opened(tx, ticket, mail, verdict)
+                for automation in self.automations:
+                    automation.on_opened(tx, ticket, mail, verdict)
             return ticket
 
     # -- helpers ------------------------------------------------------------------------------------------

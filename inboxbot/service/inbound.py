@@ -18,6 +18,7 @@ class Outcome(StrEnum):
     TICKET_OPENED = "ticket_opened"
     REPLY_ADDED = "reply_added"
     AUTOMATED = "automated"
+    SPAM = "spam"  # suspected spam or phishing: kept for staff to see, never answered or acted on
     QUARANTINED = "quarantined"
     DUPLICATE = "duplicate"
     RETRY = "retry"  # processing failed; the mail stays in the inbox and is tried again
@@ -35,6 +36,7 @@ DESTINATION = {
     Outcome.TICKET_OPENED: Destination.PROCESSED,
     Outcome.REPLY_ADDED: Destination.PROCESSED,
     Outcome.AUTOMATED: Destination.AUTOMATED,
+    Outcome.SPAM: Destination.AUTOMATED,
     Outcome.QUARANTINED: Destination.QUARANTINE,
 }
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from inboxbot.adapters.db.models import Message
 from inboxbot.adapters.db.store import DuplicateError, Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
+from inboxbot.core.classify.spam import is_spam_evidence
 from inboxbot.core.intents import Classification
 from inboxbot.core.mail import ParsedMail, ParseLimits, digest_of
 from inboxbot.service.inbound import (
@@ -187,10 +188,9 @@ class Intake:
         mail, verdict, inbound = item.mail, item.verdict, item.inbound
         intents = tuple(i.value for i in verdict.intents)
         if verdict.is_automated:
-            tx.add_message(
-                message_row(inbound, mail, verdict, Outcome.AUTOMATED, now=self.clock()), inbound.raw
-            )
-            return Result(Outcome.AUTOMATED, Destination.AUTOMATED, intents=intents)
+            outcome = Outcome.SPAM if is_spam_evidence(verdict.evidence) else Outcome.AUTOMATED
+            tx.add_message(message_row(inbound, mail, verdict, outcome, now=self.clock()), inbound.raw)
+            return Result(outcome, Destination.AUTOMATED, intents=intents)
         ticket = self.ticketing.thread_of(tx, mail)
         if ticket is not None:
             self.ticketing.add_reply(tx, ticket, inbound, mail, verdict)
@@ -290,6 +290,8 @@ def _log_result(item: _Prepared, result: Result) -> None:
     }
     if result.ticket_number:
         fields["ticket"] = result.ticket_number
+    if item.mail is not None and item.mail.body_unreadable:  # a robot known by its headers alone
+        fields["body_unreadable"] = item.mail.body_unreadable
     if item.verdict is not None:
         fields.update(
             intents=list(result.intents),

@@ -3,6 +3,7 @@ transaction, so it is sent if and only if the change that caused it commits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from inboxbot.adapters.db.models import OutboxMail, Ticket
 from inboxbot.adapters.db.store import Tx
-from inboxbot.service.composer import Envelope, compose, new_message_id
+from inboxbot.service.composer import Envelope, MailAttachment, compose, new_message_id
 from inboxbot.templating import Templates
 
 MAX_DISPLAY_NAME = 64
@@ -37,12 +38,14 @@ class Mailer:
         context: dict[str, Any] | None = None,
         language: str | None = None,
         auto_submitted: str | None = "auto-replied",
+        attachments: Sequence[MailAttachment] = (),
     ) -> OutboxMail:
         """Render ``templates/<kind>/`` (in the ticket's language unless told) and put it in the outbox.
 
         ``auto_submitted`` is "auto-replied" for answers to a client, "auto-generated" for notices,
         None for a mail a person wrote. ``ticket`` is None for a mail about no one ticket (the staff
-        digest): the template then sees ``client_name``, ``company`` and ``context``.
+        digest): the template then sees ``client_name``, ``company`` and ``context``. ``attachments``:
+        files sent with the mail (name, content type, bytes).
         """
         name = greeting_name(to_name)
         base = {"client_name": name, "company": self.sender_name}
@@ -51,7 +54,14 @@ class Mailer:
         rendered = self.templates.render(kind, language, values)
         message_id = new_message_id(self.sender_address, kind.replace("_", "-"))
         envelope = Envelope(self.sender_address, self.sender_name, to_address, name, in_reply_to, references)
-        raw = compose(rendered, envelope, message_id=message_id, now=now, auto_submitted=auto_submitted)
+        raw = compose(
+            rendered,
+            envelope,
+            message_id=message_id,
+            now=now,
+            auto_submitted=auto_submitted,
+            attachments=attachments,
+        )
         mail = OutboxMail(
             ticket=ticket,
             kind=kind,

@@ -33,7 +33,13 @@ from inboxbot.service.sla_report import due_tickets, effective_due
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 """The Content-Type of :func:`render_metrics`' answer."""
 DEFAULT_AT_RISK = timedelta(hours=SlaSettings.model_fields["at_risk_hours"].default)
-STORED_OUTCOMES = (Outcome.TICKET_OPENED, Outcome.REPLY_ADDED, Outcome.AUTOMATED, Outcome.QUARANTINED)
+STORED_OUTCOMES = (
+    Outcome.TICKET_OPENED,
+    Outcome.REPLY_ADDED,
+    Outcome.AUTOMATED,
+    Outcome.SPAM,
+    Outcome.QUARANTINED,
+)
 CATEGORIES = tuple(intent.value for intent in CATEGORY_PRECEDENCE)
 
 

@@ -35,6 +35,7 @@ from inboxbot.service.worker import Worker
 log = structlog.get_logger("inboxbot.runner")
 
 LEADER_RETRY_SECONDS = 15.0
+RETENTION_EVERY_SECONDS = 3600.0  # raw mail is kept for days: an hourly purge is on time
 RECOVERABLE: tuple[type[BaseException], ...] = (MailSourceError, DBAPIError, DuplicateError, OSError)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -204,6 +205,7 @@ def _scheduler(worker: Worker, settings: WorkerSettings) -> BackgroundScheduler:
         "fulfil": (worker.fulfil, settings.poll_interval_seconds),
         "sla": (worker.sweep_sla, settings.sla_interval_seconds),
         "notify": (worker.notify, settings.sla_interval_seconds),
+        "retention": (worker.sweep_retention, RETENTION_EVERY_SECONDS),
     }
     for name, (job, every) in jobs.items():
         scheduler.add_job(

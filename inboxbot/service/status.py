@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from inboxbot.adapters.db.models import OutboxMail, Ticket
+from inboxbot.adapters.db.models import Message, OutboxMail, Ticket
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.tickets import TicketStatus
 from inboxbot.core.times import as_utc, iso_utc
+from inboxbot.service.inbound import Outcome
 from inboxbot.service.ports import MailSource, MailSourceError
 from inboxbot.service.sla_report import due_tickets
 
 STATUS_VERSION = 1
-HEARTBEATS = ("poll", "deliver", "fulfil", "sla", "notify")
+HEARTBEATS = ("poll", "deliver", "fulfil", "sla", "notify", "retention")
 _WAITING = re.compile(r"(\d+) mail\(s\) waiting")
 
 
@@ -38,6 +39,7 @@ def collect_status(store: Store, open_source: Callable[[], MailSource], *, now: 
         heartbeats = _heartbeats(tx, now)
         outbox = _outbox(tx, now)
         open_tickets = _open_tickets(tx)
+        spam = _spam(tx, now)
     overdue = len(due_tickets(store, now=now, within=None))
     return {
         "version": STATUS_VERSION,
@@ -47,6 +49,7 @@ def collect_status(store: Store, open_source: Callable[[], MailSource], *, now: 
         "mailbox": mailbox_backlog(open_source),
         "outbox": outbox,
         "tickets": {"open": open_tickets, "overdue": overdue},
+        "spam": spam,
     }
 
 
@@ -98,6 +101,21 @@ def _outbox(tx: Tx, now: datetime) -> dict[str, Any]:
         "failed": int(counts.get("failed", 0)),
         "oldest_pending_at": iso_utc(oldest) if oldest else None,
         "oldest_pending_age_seconds": _age(oldest, now) if oldest else None,
+    }
+
+
+def _spam(tx: Tx, now: datetime) -> dict[str, int]:
+    """Suspected spam and phishing kept aside: in the last 24 hours, and in all."""
+    spam = col(Message.outcome) == Outcome.SPAM.value
+    day = (
+        select(func.count())
+        .select_from(Message)
+        .where(spam, col(Message.received_at) >= now - timedelta(days=1))
+    )
+    total = select(func.count()).select_from(Message).where(spam)
+    return {
+        "last_24h": int(tx.session.execute(day).scalar_one()),
+        "total": int(tx.session.execute(total).scalar_one()),
     }
 
 

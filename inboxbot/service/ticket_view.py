@@ -24,6 +24,8 @@ from inboxbot.adapters.db.models import (
 )
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.mail_display import MailDisplay, attachment, display
+from inboxbot.service.data_changes import current_fields
+from inboxbot.service.data_requests import requests_of
 from inboxbot.service.sla_report import effective_due
 from inboxbot.service.staff import TicketNotFound, find_ticket
 
@@ -72,6 +74,32 @@ class ContactCardView:
 
 
 @dataclass(frozen=True)
+class DataRequestView:
+    kind: str
+    status: str
+    verified_via: str | None
+    verification: str
+    refusal: str | None
+
+
+@dataclass(frozen=True)
+class DataPanel:
+    """The ticket's data requests: their state, and a change's proposal against the record."""
+
+    requests: Sequence[DataRequestView]
+    current: dict[str, str | None]
+    proposal: dict[str, str]
+
+    @property
+    def verified(self) -> bool:
+        return all(r.status == "verified" for r in self.requests)
+
+    @property
+    def open(self) -> bool:
+        return any(r.status in ("unverified", "verifying", "verified") for r in self.requests)
+
+
+@dataclass(frozen=True)
 class TicketView:
     ticket: Ticket
     due: datetime
@@ -83,6 +111,7 @@ class TicketView:
     timeline: Sequence[TimelineEntry]  # everything, oldest first
     contact: ContactCardView
     last_event_id: int  # for the "someone else acted meanwhile" check on a reply
+    data: DataPanel | None = None
 
     @property
     def overdue(self) -> bool:
@@ -110,6 +139,7 @@ def ticket_view(store: Store, ident: str, *, now: datetime) -> TicketView:
             timeline=_timeline(events, inbound, outbound),
             contact=_contact(tx, ticket),
             last_event_id=max((e.id or 0 for e in events), default=0),
+            data=_data_panel(tx, ticket),
         )
 
 
@@ -198,6 +228,16 @@ def _contact(tx: Tx, ticket: Ticket) -> ContactCardView:
         suppression_reason=suppression.reason if suppression else None,
         earlier=[EarlierTicket(t.number, t.subject, t.status, t.received_at) for t in earlier],
     )
+
+
+def _data_panel(tx: Tx, ticket: Ticket) -> DataPanel | None:
+    requests = requests_of(tx, ticket)
+    if not requests:
+        return None
+    change = next((r for r in requests if r.kind == "data_change"), None)
+    views = [DataRequestView(r.kind, r.status, r.verified_via, r.verification, r.refusal) for r in requests]
+    current = current_fields(tx.contacts.contact(ticket.sender))
+    return DataPanel(views, current, dict(change.proposal) if change else {})
 
 
 def staff_choices(store: Store) -> list[tuple[str, str]]:

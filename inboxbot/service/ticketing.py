@@ -62,6 +62,7 @@ class TicketPolicy:
     timezone: str = "Asia/Almaty"
     acks_enabled: bool = True
     default_language: str = "ru"
+    automation_threshold: float = 0.9  # below it a request waits for a person's triage
 
 
 class Ticketing:
@@ -87,6 +88,7 @@ class Ticketing:
         return None
 
     def open(self, tx: Tx, inbound: Inbound, mail: ParsedMail, verdict: Classification) -> Ticket:
+        verdict = verdict.gated(self.policy.automation_threshold)
         now = self.clock()
         year = now.astimezone(self.zone).year
         ticket = tx.add_ticket(
@@ -140,6 +142,7 @@ class Ticketing:
     def add_reply(
         self, tx: Tx, ticket: Ticket, inbound: Inbound, mail: ParsedMail, verdict: Classification
     ) -> None:
+        verdict = verdict.gated(self.policy.automation_threshold)
         now = self.clock()
         assert ticket.id is not None
         tx.add_message(

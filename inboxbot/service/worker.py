@@ -79,6 +79,8 @@ class Worker:
         fulfil: SweepJob | None = None,
         sla: SweepJob | None = None,
         notify: SweepJob | None = None,
+        retention: SweepJob | None = None,
+        after_delivery: SweepJob | None = None,
     ) -> None:
         self.store = store
         self.intake = intake
@@ -87,6 +89,8 @@ class Worker:
         self._fulfil = fulfil
         self._sla = sla
         self._notify = notify
+        self._retention = retention
+        self._after_delivery = after_delivery  # work that waits for mail to leave (an erasure's notice)
         self.progress: Callable[[], Progress] = LogProgress
         self.stopping = threading.Event()  # set on SIGTERM/SIGINT: finish what is in hand, start nothing
 
@@ -105,6 +109,7 @@ class Worker:
         self.fulfil()
         self.sweep_sla()
         self.notify()
+        self.sweep_retention()
 
     def fulfil(self) -> None:
         """Work the unsubscribe queue (right after a poll, so a request is fulfilled within the cycle)."""
@@ -122,6 +127,12 @@ class Worker:
         if self._notify is not None:
             self._notify()
             self.beat("notify")
+
+    def sweep_retention(self) -> None:
+        """Purge the raw mail of tickets closed longer ago than ``[retention] raw_mail_days``."""
+        if self._retention is not None:
+            self._retention()
+            self.beat("retention")
 
     def poll(self, source: MailSource | None = None, should_stop: StopCheck | None = None) -> PollReport:
         """Take in every waiting mail, a batch at a time; a batch leaves the inbox only after its commit.
@@ -172,7 +183,7 @@ class Worker:
                 report.tickets.append(result.ticket_number)
 
     def beat(self, name: str, **detail: object) -> None:
-        """Record that ``name`` (poll, deliver, fulfil, sla, notify) just completed, for ``inboxbot status``.
+        """Record that ``name`` (poll, deliver, fulfil, sla, ...) just completed, for ``inboxbot status``.
 
         Every job beats itself, whichever command ran it (``run-once`` or ``run``); two workers racing
         to write the first beat of a kind is no failure."""
@@ -185,6 +196,8 @@ class Worker:
             log.info("outbox.done", sent=report.sent, retrying=report.retrying, failed=report.failed)
         if not report.unavailable:
             self.beat("deliver", sent=report.sent)
+        if self._after_delivery is not None and report.sent + report.failed:
+            self._after_delivery()
         return report
 
     def _cursor(self, folder: str) -> tuple[int, int] | None:

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from inboxbot.bootstrap import App
-from inboxbot.web import views_auth, views_metrics, views_queue, views_staff, views_ticket
+from inboxbot.web import views_auth, views_metrics, views_queue, views_spam, views_staff, views_ticket
 from inboxbot.web.console import make_console
 from inboxbot.web.security import ConsoleGuard
 
@@ -34,6 +34,7 @@ def create_app(app: App) -> Starlette:
         *views_queue.routes(),
         *views_ticket.routes(),
         *views_staff.routes(),
+        *views_spam.routes(),
         Mount("/static", StaticFiles(directory=str(files("inboxbot") / "web" / "static")), name="static"),
     ]
     guard = Middleware(ConsoleGuard, accounts=app.accounts, public=is_public)

@@ -15,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from inboxbot.bootstrap import App
+from inboxbot.core.changes import FIELDS
 from inboxbot.core.intents import Classification, Intent
 from inboxbot.service.accounts import SessionInfo
-from inboxbot.service.desk import Conflict, Desk
+from inboxbot.service.desk import Conflict
 from inboxbot.service.mailer import greeting_name
 from inboxbot.service.saved_replies import saved_replies
 from inboxbot.service.staff import Refused, TicketNotFound
@@ -25,7 +27,7 @@ from inboxbot.service.ticket_view import attachment_of, staff_choices, ticket_vi
 from inboxbot.web.console import Console, console_of
 from inboxbot.web.security import staff_of
 
-Action = Callable[[Desk, str, SessionInfo, FormData], object]
+Action = Callable[[App, str, SessionInfo, FormData], object]
 
 
 def routes() -> list[BaseRoute]:
@@ -106,47 +108,68 @@ async def reply(request: Request) -> Response:
     return _back(number, done="replied")
 
 
-def _note(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
-    return desk.note(number, str(form.get("text", "")), actor=session.member.actor)
+def _note(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.desk.note(number, str(form.get("text", "")), actor=session.member.actor)
 
 
-def _assign(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
+def _assign(app: App, number: str, session: SessionInfo, form: FormData) -> object:
     target = str(form.get("to", "")).strip() or None
-    return desk.assign(number, target, actor=session.member.actor)
+    return app.desk.assign(number, target, actor=session.member.actor)
 
 
-def _take(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
-    return desk.assign(number, session.member.email, actor=session.member.actor)
+def _take(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.desk.assign(number, session.member.email, actor=session.member.actor)
 
 
-def _wait(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
-    return desk.wait(number, actor=session.member.actor)
+def _wait(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.desk.wait(number, actor=session.member.actor)
 
 
-def _reopen(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
-    return desk.reopen(number, actor=session.member.actor)
+def _reopen(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.desk.reopen(number, actor=session.member.actor)
 
 
-def _resolve(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
+def _resolve(app: App, number: str, session: SessionInfo, form: FormData) -> object:
     note = str(form.get("note", "")).strip() or "resolved in the console"
     notify = form.get("notify") == "1"
-    return desk.resolve(number, note=note, actor=session.member.actor, notify_client=notify)
+    return app.desk.resolve(number, note=note, actor=session.member.actor, notify_client=notify)
 
 
-def _dismiss(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
+def _dismiss(app: App, number: str, session: SessionInfo, form: FormData) -> object:
     reason = str(form.get("reason", "not-a-request"))
     if reason not in {"spam", "robot", "not-a-request"}:
         raise Refused(f"unknown reason {reason!r}")
-    return desk.dismiss(number, reason=reason, actor=session.member.actor)
+    return app.desk.dismiss(number, reason=reason, actor=session.member.actor)
 
 
-def _triage(desk: Desk, number: str, session: SessionInfo, form: FormData) -> object:
+def _triage(app: App, number: str, session: SessionInfo, form: FormData) -> object:
     try:
         chosen = tuple(Intent(str(value)) for value in form.getlist("intents"))
         Classification(chosen, "ru", 1.0, False)
     except ValueError as exc:
         raise Refused(str(exc)) from exc
-    return desk.triage(number, actor=session.member.actor, intents=chosen or None)
+    return app.desk.triage(number, actor=session.member.actor, intents=chosen or None)
+
+
+def _verify(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.data.verify(number, reason=str(form.get("reason", "")), actor=session.member.actor)
+
+
+def _resend(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.data.resend_code(number, actor=session.member.actor)
+
+
+def _proposal(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    values = {field: str(form.get(field, "")) for field in FIELDS if field in form}
+    return app.data.edit_proposal(number, values, actor=session.member.actor)
+
+
+def _apply(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.data.apply(number, actor=session.member.actor)
+
+
+def _refuse(app: App, number: str, session: SessionInfo, form: FormData) -> object:
+    return app.data.refuse(number, reason=str(form.get("reason", "")), actor=session.member.actor)
 
 
 ACTIONS: dict[str, tuple[Action, str]] = {
@@ -158,6 +181,11 @@ ACTIONS: dict[str, tuple[Action, str]] = {
     "resolve": (_resolve, "resolved"),
     "dismiss": (_dismiss, "dismissed"),
     "triage": (_triage, "triaged"),
+    "verify": (_verify, "verified"),
+    "resend-code": (_resend, "code_sent"),
+    "proposal": (_proposal, "proposal_saved"),
+    "apply": (_apply, "applied"),
+    "refuse": (_refuse, "refused"),
 }
 
 
@@ -168,7 +196,7 @@ def _endpoint(name: str) -> Callable[[Request], Any]:
         console, session, number = _who(request)
         form = await request.form()
         try:
-            await run_in_threadpool(action, console.app.desk, number, session, form)
+            await run_in_threadpool(action, console.app, number, session, form)
         except Refused as exc:
             return _back(number, error=str(exc))
         except TicketNotFound:

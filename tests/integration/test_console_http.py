@@ -16,7 +16,7 @@ from inboxbot.bootstrap import App
 from inboxbot.config import WebSettings
 from inboxbot.web.app import create_app
 from tests.integration.conftest import AppFactory
-from tests.support import QUESTION_EN, settings_for
+from tests.support import QUESTION_EN, make_mail, settings_for
 
 PASSWORD = "correct horse battery"
 
@@ -39,6 +39,10 @@ def app(make_app: AppFactory, tmp_path: Path) -> App:
     inbox = tmp_path / "mail" / "new"
     inbox.mkdir(parents=True)
     (inbox / "1").write_bytes(mail_with_attachment())
+    phishing = "Your mailbox is full. Click here to verify your account: http://mail-upgrade.example/login"
+    (inbox / "2").write_bytes(
+        make_mail(phishing, sender="it-support@mail-upgrade.example", subject="Mailbox full")
+    )
     settings = settings_for(
         db_url=f"sqlite:///{tmp_path}/db.sqlite",
         maildir=tmp_path / "mail",
@@ -116,3 +120,11 @@ def test_metrics_need_the_token_off_loopback(client: TestClient) -> None:
 def test_an_unknown_ticket_is_a_404_page(client: TestClient) -> None:
     sign_in(client)
     assert client.get("/tickets/HB-2026-999999").status_code == 404
+
+
+def test_suspected_spam_is_shown_to_staff_with_the_reason(client: TestClient) -> None:
+    assert client.get("/spam", follow_redirects=False).status_code == 303  # behind the login
+    sign_in(client)
+    page = client.get("/spam").text
+    assert "Mailbox full" in page and "it-support@mail-upgrade.example" in page
+    assert "phishing_verify_credentials" in page

@@ -67,6 +67,7 @@ def test_metrics_show_mails_tickets_queues_and_the_last_poll(
         "reply_added": 0,
         "automated": 0,
         "quarantined": 0,
+        "spam": 0,
     }
     assert before[("inboxbot_last_poll_timestamp_seconds", ())] == 0
     assert by_label(polled, "inboxbot_mails_total") == {
@@ -74,6 +75,7 @@ def test_metrics_show_mails_tickets_queues_and_the_last_poll(
         "reply_added": 0,
         "automated": 1,
         "quarantined": 1,
+        "spam": 0,
     }
     zero = {"data_access": 0, "data_deletion": 0, "data_change": 0, "unsubscribe": 0, "other": 0}
     assert by_label(polled, "inboxbot_tickets_open") == {

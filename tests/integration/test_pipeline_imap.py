@@ -34,8 +34,9 @@ from tests.harness.smtp import SmtpServer
 from tests.integration.conftest import AppFactory
 from tests.support import (
     ACCESS_RU,
-    CHANGE_KK,
     QUESTION_EN,
+    QUESTION_KK,
+    QUESTION_RU,
     UNSUBSCRIBE_RU,
     Clock,
     bounce,
@@ -82,12 +83,12 @@ def test_inbox_becomes_tickets_and_acknowledgements(
     received = hours_ago(3, clock.now)
     append(
         imap_account,
-        make_mail(ACCESS_RU, sender="Асель <asel@example.kz>", message_id="<ru@x>"),
+        make_mail(QUESTION_RU, sender="Асель <asel@example.kz>", message_id="<ru@x>"),
         internaldate=received,
     )
     append(
         imap_account,
-        make_mail(CHANGE_KK, sender="Ерлан <erlan@example.kz>", message_id="<kk@x>"),
+        make_mail(QUESTION_KK, sender="Ерлан <erlan@example.kz>", message_id="<kk@x>"),
         internaldate=received + timedelta(minutes=5),
     )
     append(imap_account, bounce(), internaldate=received + timedelta(minutes=6))
@@ -100,8 +101,8 @@ def test_inbox_becomes_tickets_and_acknowledgements(
     assert not [e for e in logs if e["event"] == "batch.retried_mail_by_mail"]  # committed in one go
     opened = tickets(app)
     assert [(t.sender, t.intents, t.language) for t in opened] == [
-        ("asel@example.kz", ["data_access"], "ru"),
-        ("erlan@example.kz", ["data_change"], "kk"),
+        ("asel@example.kz", ["other"], "ru"),
+        ("erlan@example.kz", ["other"], "kk"),
     ]
     assert opened[0].received_at == received  # the SLA clock starts at INTERNALDATE ...
     assert opened[0].due_at == received + timedelta(hours=24)  # ... not when inboxbot saw the mail
@@ -311,7 +312,7 @@ def test_ticket_number_in_the_subject_joins_only_for_the_same_client(
 def test_broken_mail_is_quarantined_with_a_reason_and_the_run_goes_on(
     imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory
 ) -> None:
-    for name in ("broken-boundary.eml", "bad-base64.eml", "enormous-header.eml"):
+    for name in ("no-boundary-base64-only.eml", "bad-base64.eml", "enormous-header.eml"):
         append(imap_account, (DATA / name).read_bytes())
     append(imap_account, (DATA / "undeclared-8bit.eml").read_bytes())
     append(imap_account, make_mail(QUESTION_EN))
@@ -322,12 +323,37 @@ def test_broken_mail_is_quarantined_with_a_reason_and_the_run_goes_on(
     assert report.poll.outcomes == {Outcome.QUARANTINED: 3, Outcome.TICKET_OPENED: 2}
     assert len(fetch_all(imap_account, "Quarantine")) == 3
     reasons = sorted(m.quarantine_reason or "" for m in messages(app) if m.outcome == "quarantined")
-    assert [r.split(":")[0].split(" of ")[0] for r in reasons] == [
-        "broken MIME boundaries",
+    assert [r.split(":")[0].split(" of ")[0].split(",")[0] for r in reasons] == [
         "header section",
+        "multipart/mixed declares no boundary",
         "undecodable base64 in the text/plain body",
     ]
     assert fetch_all(imap_account, "INBOX") == []
+
+
+def test_mail_a_client_can_read_is_read_and_a_broken_bounce_is_known_by_its_headers(
+    imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory
+) -> None:
+    append(imap_account, (DATA / "outlook-express-boundary.eml").read_bytes())
+    append(imap_account, (DATA / "broken-boundary.eml").read_bytes())
+    append(imap_account, (DATA.parent / "classify" / "automated" / "exim-bounce-garbled.eml").read_bytes())
+    app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
+
+    report = app.worker.run_once()
+
+    assert report.poll.outcomes == {Outcome.TICKET_OPENED: 2, Outcome.AUTOMATED: 1}
+    assert [t.sender for t in tickets(app)] == ["s.kim@kazpost-service.kz", "client@example.kz"]
+    assert sorted(r for m in smtp_server.messages for r in m.rcpt_tos) == [
+        "client@example.kz",
+        "s.kim@kazpost-service.kz",
+    ]  # the bounce got no acknowledgement
+    [bounce_row] = [m for m in messages(app) if m.outcome == "automated"]
+    evidence = {e["rule"]: e["words"] for e in (bounce_row.classification or {})["evidence"]}
+    assert (
+        evidence["auto_header"] == "x-failed-recipients"
+        and "no line of its body uses" in evidence["unreadable_body"]
+    )
+    assert len(fetch_all(imap_account, "Automated")) == 1 and fetch_all(imap_account, "Quarantine") == []
 
 
 class MailerWithABug(Mailer):
@@ -344,7 +370,7 @@ def test_mail_that_fails_half_way_is_retried_then_quarantined_and_leaves_no_trac
     imap_account: ImapAccount, smtp_server: SmtpServer, db_url: str, make_app: AppFactory, clock: Clock
 ) -> None:
     append(imap_account, make_mail(QUESTION_EN, sender="tom@example.com"))
-    append(imap_account, make_mail(CHANGE_KK, sender="unlucky@example.kz", subject="Телефон"))
+    append(imap_account, make_mail(QUESTION_KK, sender="unlucky@example.kz", subject="Баға"))
     append(imap_account, make_mail(ACCESS_RU, sender="asel@example.kz"))
     app = make_app(db_url=db_url, imap_account=imap_account, smtp_server=smtp_server)
     app.intake.ticketing.mailer = MailerWithABug(**asdict(app.intake.ticketing.mailer))

@@ -16,7 +16,7 @@ from tests.harness.dovecot import ImapAccount, append
 from tests.integration.conftest import AppFactory
 from tests.support import QUESTION_EN, Clock, make_mail
 
-KEYS = {"version", "generated_at", "last_poll_at", "heartbeats", "mailbox", "outbox", "tickets"}
+KEYS = {"version", "generated_at", "last_poll_at", "heartbeats", "mailbox", "outbox", "tickets", "spam"}
 
 
 def unreachable() -> MailSource:
@@ -37,6 +37,7 @@ def test_a_fresh_installation_reports_nothing_done_yet(
         "fulfil": None,
         "sla": None,
         "notify": None,
+        "retention": None,
     }
     assert status["mailbox"] == {
         "source": None,
@@ -50,6 +51,7 @@ def test_a_fresh_installation_reports_nothing_done_yet(
         "oldest_pending_age_seconds": None,
     }
     assert status["tickets"] == {"open": 0, "overdue": 0}
+    assert status["spam"] == {"last_24h": 0, "total": 0}
     json.dumps(status)  # JSON as it is
 
 

@@ -449,3 +449,14 @@ def test_alignment_is_relaxed_but_never_across_a_public_suffix(
     signer: str, from_domain: str, expected: bool
 ) -> None:
     assert expected == aligned(signer, from_domain)
+
+
+def test_a_trusted_header_below_the_topmost_received_is_forged_even_when_ours_is_missing() -> None:
+    headers = [
+        ("Received", "from mail.evil.example by mx.1texno.kz; Tue, 1 Dec 2026 10:00:00 +0000"),
+        ("Authentication-Results", "mx.1texno.kz; dmarc=pass header.from=client.kz"),
+        ("From", "Aigerim <aigerim@client.kz>"),
+    ]
+    verdict = verify_sender(headers, "client.kz", {"mx.1texno.kz"})
+    assert not verdict.verified
+    assert verdict.reason == "no Authentication-Results from a trusted server"

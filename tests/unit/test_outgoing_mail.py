@@ -60,7 +60,35 @@ CONTEXT = {
     "more": 0,
     "list_command": "inboxbot tickets list",
     "reason": "new",
+    "code": "123 456",
+    "expires_local": "26.11.2026 10:00",
+    "requests": ["data_change"],
+    "done": ["data_change", "data_access", "data_deletion"],
+    "refused": ["data_deletion"],
     "approve_command": "inboxbot tickets approve HB-2026-000042",
+    # what is held about a client (an access request)
+    "export": {
+        "address": "aigerim@example.kz",
+        "generated": "24.11.2026 10:00",
+        "has_contact": True,
+        "name": "Айгерім",
+        "phone": "+77010000001",
+        "language": "kk",
+        "segments": ["Новости"],
+        "suppressed": False,
+        "suppressed_since": "",
+        "history": 1,
+        "tickets": [
+            {
+                "number": "HB-2026-000042",
+                "received": "24.11.2026 10:00",
+                "status": "open",
+                "subject": "Деректер",
+            }
+        ],
+        "mails": [{"at": "24.11.2026 10:00", "direction": "in", "subject": "Деректер"}],
+        "filename": "personal-data-2026-11-24.json",
+    },
 }
 
 

@@ -21,6 +21,7 @@ from inboxbot.adapters.db.models import (
     Suppression,
     Ticket,
 )
+from inboxbot.core.address_hash import PREFIX, AddressHasher
 
 _Row = TypeVar("_Row")
 _CONTACT_TABLE = SQLModel.metadata.tables["contact"]
@@ -53,9 +54,22 @@ _PG_ADD_MEMBERS = text(
 
 
 class ContactQueries:
-    def __init__(self, session: Session) -> None:
+    """``hasher``: the keyed hash of erased addresses. Every question "is this address suppressed?"
+    then asks for the address and for its hash in one query, so an erased person stays suppressed."""
+
+    def __init__(self, session: Session, hasher: AddressHasher | None = None) -> None:
         self.session = session
+        self.hasher = hasher
         self._unsuppressed: set[str] = set()  # known not on the list (see preload_suppressions)
+
+    def forms(self, emails: Iterable[str]) -> dict[str, str]:
+        """What the suppression list may hold for each address (itself, its keyed hash) -> the address."""
+        found: dict[str, str] = {}
+        for email in emails:
+            found[email] = email
+            if self.hasher is not None:
+                found[self.hasher(email)] = email
+        return found
 
     @property
     def _postgresql(self) -> bool:
@@ -118,7 +132,21 @@ class ContactQueries:
             )
             .order_by(col(Contact.email))
         )
-        return self.session.scalars(stmt).all()
+        return self._not_erased(self.session.scalars(stmt).all())
+
+    def _not_erased(self, contacts: Sequence[Contact]) -> Sequence[Contact]:
+        """Contacts whose keyed hash is not suppressed. Erasure deletes the contact and an import never
+        brings it back, so this finds none; it is the last wall before a mailing, not the first."""
+        if self.hasher is None or not contacts:
+            return contacts
+        hashed = set(self.session.scalars(select(col(Suppression.email)).where(_is_hash())))
+        hasher = self.hasher
+        return [c for c in contacts if hasher(c.email) not in hashed] if hashed else contacts
+
+    def hashed_suppressions(self) -> bool:
+        """Whether the list holds keyed hashes (the import refuses to run without the key then)."""
+        stmt = select(col(Suppression.email)).where(_is_hash()).limit(1)
+        return self.session.execute(stmt).first() is not None
 
     def remove_from_all_segments(self, contact_id: int) -> list[str]:
         names = self.segments_of(contact_id)
@@ -127,12 +155,12 @@ class ContactQueries:
 
     # -- bulk import ----------------------------------------------------------------------------
     def suppressed_among(self, emails: Iterable[str]) -> set[str]:
-        batch = list(emails)
-        if not batch:
+        """The addresses of ``emails`` on the suppression list, in clear or as their keyed hash."""
+        forms = self.forms(emails)
+        if not forms:
             return set()
-        return set(
-            self.session.scalars(select(col(Suppression.email)).where(col(Suppression.email).in_(batch)))
-        )
+        stmt = select(col(Suppression.email)).where(col(Suppression.email).in_(list(forms)))
+        return {forms[stored] for stored in self.session.scalars(stmt)}
 
     def upsert_contacts(self, rows: list[dict[str, Any]], now: datetime) -> dict[str, int]:
         """Insert new contacts, fill in missing name/phone/language of known ones; email -> id."""
@@ -173,7 +201,12 @@ class ContactQueries:
 
     # -- suppression and history ----------------------------------------------------------------
     def suppression(self, email: str) -> Suppression | None:
-        return self.session.get(Suppression, email)
+        """The address's suppression, in clear or as its keyed hash (the clear one first)."""
+        forms = list(self.forms([email]))
+        stmt = select(Suppression).where(col(Suppression.email).in_(forms))
+        with self.session.no_autoflush:  # a lookup, as a get by key was: pending rows wait for the batch
+            rows = sorted(self.session.scalars(stmt), key=lambda row: forms.index(row.email))
+        return rows[0] if rows else None
 
     def preload_suppressions(self, emails: Iterable[str]) -> None:
         """Learn for a whole batch which addresses are not suppressed, so that :meth:`suppress` need not
@@ -197,9 +230,12 @@ class ContactQueries:
         return any(isinstance(obj, model) and match(obj) for obj in self.session.new)
 
     def lift_suppression(self, email: str) -> Suppression | None:
-        found = self.session.get(Suppression, email)
-        if found is not None:
-            self.session.delete(found)
+        """Take the address off the list, in clear and as its keyed hash; the first found, or None."""
+        found = self.suppression(email)
+        for stored in self.forms([email]):
+            row = self.session.get(Suppression, stored)
+            if row is not None:
+                self.session.delete(row)
         return found
 
     def record(
@@ -218,9 +254,10 @@ class ContactQueries:
         )
 
     def history(self, email: str) -> Sequence[ContactEvent]:
+        """The address's history, with what was recorded under its keyed hash (its erasure)."""
         stmt = (
             select(ContactEvent)
-            .where(col(ContactEvent.email) == email)
+            .where(col(ContactEvent.email).in_(list(self.forms([email]))))
             .order_by(col(ContactEvent.at), col(ContactEvent.id))
         )
         return self.session.scalars(stmt).all()
@@ -297,6 +334,10 @@ class ContactQueries:
             col(AddressConfirmation.status) == "pending", col(AddressConfirmation.created_at) < before
         )
         return self.session.scalars(stmt).all()
+
+
+def _is_hash() -> Any:
+    return col(Suppression.email).startswith(PREFIX, autoescape=True)
 
 
 _HasTicket = TypeVar("_HasTicket", Fulfilment, AddressConfirmation)

@@ -210,6 +210,10 @@ class Contact(SQLModel, table=True):
     name: str = Field(default="", max_length=255)
     phone: str = Field(default="", max_length=32)
     language: str = Field(default="", max_length=8)
+    # What a data change may add beyond the columns: first_name, surname, address, bin_iin.
+    details: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'"))
+    )
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -361,3 +365,48 @@ class StaffNotice(SQLModel, table=True):
     mode: str = Field(default="", max_length=16)  # single, digest
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
+
+
+class DataRequest(SQLModel, table=True):
+    """One request about personal data in a ticket (a change, an export, an erasure): whether its
+    sender is verified, what it proposes, and what staff decided. Nothing is applied unverified."""
+
+    __tablename__ = "data_request"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", name="uq_data_request_ticket_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True, nullable=False)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
+    kind: str = Field(max_length=32)  # data_change, data_access, data_deletion
+    address: str = Field(max_length=320)  # who asked (the From of the opening mail)
+    status: str = Field(default="unverified", max_length=16, index=True)
+    # unverified -> verifying (a code was mailed) -> verified -> applied | refused; "erasing" while a
+    # deletion's notice is on its way and the erasure waits for it
+    verified_via: str | None = Field(default=None, max_length=16)  # auth_results, code, staff
+    verification: str = Field(default="", sa_type=Text)  # the verdict or the staff member's reason
+    proposal: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # field -> new value
+    created_at: datetime = _when()
+    verified_at: datetime | None = _when(nullable=True)
+    decided_at: datetime | None = _when(nullable=True)
+    decided_by: str | None = Field(default=None, max_length=64)
+    refusal: str | None = Field(default=None, sa_type=Text)
+
+
+class VerificationCode(SQLModel, table=True):
+    """A one-time code mailed to a data request's sender: verified by a reply from that address, in
+    that thread, with the code, before it expires and within a few attempts."""
+
+    __tablename__ = "verification_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True, nullable=False)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
+    address: str = Field(max_length=320)
+    code_hash: str = Field(max_length=64)  # SHA-256 of the salt and the code
+    salt: str = Field(max_length=32)
+    mail_message_id: str = Field(max_length=998, unique=True)  # the mail that carried it
+    status: str = Field(default="pending", max_length=16)  # pending, used, void
+    attempts: int = 0
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)

@@ -29,6 +29,7 @@ from inboxbot.adapters.db.models import (
     TicketCounter,
     TicketEvent,
 )
+from inboxbot.core.address_hash import AddressHasher
 
 __all__ = ["DuplicateError", "Savepoint", "Store", "Tx", "make_engine", "normalize_url"]
 
@@ -75,14 +76,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, hasher: AddressHasher | None = None) -> None:
+        """``hasher``: the keyed hash of erased addresses, so that they stay suppressed (see contacts)."""
         self.engine = engine
+        self.hasher = hasher
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
-                tx = Tx(session)
+                tx = Tx(session, self.hasher)
                 yield tx
                 tx.before_commit()
                 session.commit()
@@ -100,9 +103,9 @@ class Store:
 class Tx:
     """Queries and writes inside one transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, hasher: AddressHasher | None = None) -> None:
         self.session = session
-        self.contacts = ContactQueries(session)
+        self.contacts = ContactQueries(session, hasher)
         self._reply_counts: dict[str, int] | None = None
         self._sequences: dict[int, int] = {}
         self._reply_counts_since = datetime.min
