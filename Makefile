@@ -95,6 +95,7 @@ bench: system-deps $(STAMP)
 	$(PY) -m bench.console_bench
 	$(PY) -m bench.backlog_bench
 	$(PY) -m bench.idle_bench
+	$(PY) -m bench.oneclick_bench
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

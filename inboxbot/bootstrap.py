@@ -16,6 +16,7 @@ from inboxbot.adapters.db.models import Ticket
 from inboxbot.adapters.db.store import Store, Tx, make_engine
 from inboxbot.adapters.mailbox_imap import ImapMailbox
 from inboxbot.adapters.mailbox_maildir import MaildirMailbox
+from inboxbot.adapters.platforms.factory import PlatformConfigError, build_platform
 from inboxbot.adapters.process_pool import auto_processes, make_preparer
 from inboxbot.adapters.segments_db import DatabaseSegments
 from inboxbot.adapters.transport_files import FileTransport
@@ -24,7 +25,10 @@ from inboxbot.config import ConfigError, Settings
 from inboxbot.core.address_hash import AddressHasher, HashKeyError, address_hasher
 from inboxbot.core.classify import ConfiguredClassifier, SpamPolicy, classify
 from inboxbot.core.mail import ParseLimits
+from inboxbot.core.unsubscribe_links import LinkKeyError, LinkKeys
+from inboxbot.core.unsubscribe_links import link_keys as make_link_keys
 from inboxbot.service.accounts import Accounts, LoginPolicy
+from inboxbot.service.complaints import ComplaintPolicy
 from inboxbot.service.data_decisions import DataDecisions, Eraser, Exporter
 from inboxbot.service.data_requests import DataRequests, IdentityPolicy
 from inboxbot.service.delivery import Delivery
@@ -36,6 +40,8 @@ from inboxbot.service.intake import Intake, IntakePolicy
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.notify import StaffNotifier
+from inboxbot.service.platform_sync import PlatformSync, SyncPolicy
+from inboxbot.service.platforms import MailingPlatform
 from inboxbot.service.ports import MailSource, SegmentBackend, Transport
 from inboxbot.service.preparation import Classifier
 from inboxbot.service.retention import RetentionSweeper
@@ -67,9 +73,11 @@ class App:
     accounts: Accounts
     data: DataDecisions
     notifier: StaffNotifier
+    platforms: PlatformSync
 
     def close(self) -> None:
         self.intake.preparer.close()
+        self.platforms.close()
         self.store.dispose()
 
 
@@ -89,6 +97,7 @@ def build(
     clock: Clock = utcnow,
     classifier: Classifier | None = None,
     backends: Sequence[SegmentBackend] | None = None,
+    platforms: Sequence[MailingPlatform] | None = None,
 ) -> App:
     store = Store(make_engine(settings.database.url), key_hasher(settings))
     templates = Templates(settings.templates.path, fallback_language=settings.acks.default_language)
@@ -117,6 +126,9 @@ def build(
     intake = Intake(
         store=store, classify=classify, ticketing=ticketing, policy=policy, clock=clock, preparer=preparer
     )
+    sync = PlatformSync(
+        store, mailing_platforms(settings) if platforms is None else platforms, sync_policy(settings), clock
+    )
     unsubscriber = Unsubscriber(
         store=store,
         backends=backends or segment_backends(settings, clock),
@@ -124,6 +136,7 @@ def build(
         lifecycle=lifecycle,
         settings=settings.unsubscribe,
         clock=clock,
+        platforms=sync.names,
     )
 
     data_decisions = DataDecisions(
@@ -134,6 +147,7 @@ def build(
         clock,
         export=exporter(mailer, settings),
         erase=eraser(settings),
+        platforms=sync.names,
     )
     sweeper = SlaSweeper(store, lifecycle, mailer, settings.sla, clock)
     delivery = Delivery(store, make_transport(settings), settings.outbox, clock)
@@ -143,7 +157,7 @@ def build(
         intake,
         source_factory(settings),
         delivery,
-        fulfil=unsubscriber.run,
+        fulfil=fulfilment_job(unsubscriber, sync),
         sla=sweeper.run,
         notify=notifier.run,
         retention=RetentionSweeper(store, settings.retention, clock).run,
@@ -165,6 +179,40 @@ def build(
         accounts=Accounts(store, clock, login_policy(settings)),
         data=data_decisions,
         notifier=notifier,
+        platforms=sync,
+    )
+
+
+def fulfilment_job(unsubscriber: Unsubscriber, sync: PlatformSync) -> Callable[[], None]:
+    """Own segments first (one transaction), then the platform calls (none open), then finish what the
+    platforms have confirmed: a request is fulfilled within one cycle when every platform answers."""
+
+    def fulfil() -> None:
+        unsubscriber.run()
+        sync.run()
+        unsubscriber.settle()
+
+    return fulfil
+
+
+def mailing_platforms(settings: Settings) -> list[MailingPlatform]:
+    """An adapter per ``[backends.NAME]`` (validated with the settings)."""
+    built: list[MailingPlatform] = []
+    for name in sorted(settings.backends):
+        kind, options, secrets = settings.backend_parts(name)
+        try:
+            built.append(build_platform(name, kind, options, secrets))
+        except PlatformConfigError as exc:
+            raise ConfigError(f"invalid configuration: {exc}") from exc
+    return built
+
+
+def sync_policy(settings: Settings) -> SyncPolicy:
+    unsubscribe = settings.unsubscribe
+    return SyncPolicy(
+        max_attempts=unsubscribe.max_attempts,
+        backoff_seconds=unsubscribe.backoff_seconds,
+        max_backoff_seconds=unsubscribe.max_backoff_seconds,
     )
 
 
@@ -246,7 +294,27 @@ def intake_policy(settings: Settings) -> IntakePolicy:
             max_header_bytes=settings.limits.max_header_bytes,
         ),
         max_failures=settings.limits.max_failures,
+        complaints=complaint_policy(settings),
+        links=link_keys(settings),
+        platforms=tuple(sorted(settings.backends)),  # the names mailing_platforms() gives them
     )
+
+
+def link_keys(settings: Settings) -> LinkKeys | None:
+    """The keys of one-click unsubscribe links; None while ``INBOXBOT_LINKS__KEY`` is not set."""
+    links = settings.links
+    key = links.key.get_secret_value()
+    if not key:
+        return None
+    try:
+        return make_link_keys(key, links.previous_keys.get_secret_value(), links.previous_keys_valid_until)
+    except LinkKeyError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc
+
+
+def complaint_policy(settings: Settings) -> ComplaintPolicy:
+    """Whose complaints count: complaints about mail from our own addresses' domains."""
+    return ComplaintPolicy(own_addresses=settings.own_addresses)
 
 
 def folders(settings: Settings) -> dict[Destination, str]:

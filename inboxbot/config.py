@@ -8,8 +8,9 @@ database URL with a password) are accepted only from the environment, never from
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from inboxbot.core.sla import Deadline, Level, Offset, PolicyError, SlaPolicy, WorkingDays
+from inboxbot.core.unsubscribe_links import MIN_KEY_CHARS as MIN_LINK_KEY_CHARS
 from inboxbot.core.workdays import Deadline as WorkdayDeadline
 from inboxbot.core.workdays import DeadlineError
 
@@ -39,6 +41,8 @@ _SECRET_KEYS = {
     ("smtp", "password"),
     ("web", "metrics_token"),
     ("identity", "hash_key"),
+    ("links", "key"),
+    ("links", "previous_keys"),
 }
 
 Security = Literal["ssl", "starttls", "none"]
@@ -320,6 +324,47 @@ class WebSettings(_Section):
     metrics_token: SecretStr = SecretStr("")
 
 
+class LinksSettings(_Section):
+    """One-click unsubscribe links (RFC 8058) in mailings: ``https://BASE_URL/u/TOKEN``, answered by
+    ``inboxbot serve``. Off while ``key`` is empty. See README "One-click unsubscribe links"."""
+
+    base_url: str = ""  # the public URL of `inboxbot serve`, e.g. "https://inbox.1texno.kz"
+    # The HMAC key of the tokens (INBOXBOT_LINKS__KEY, from the environment only; 32+ characters).
+    key: SecretStr = SecretStr("")
+    # Rotation: the keys used before, comma-separated (INBOXBOT_LINKS__PREVIOUS_KEYS, environment only),
+    # still accepted through previous_keys_valid_until (an ISO date, UTC), then no longer.
+    previous_keys: SecretStr = SecretStr("")
+    previous_keys_valid_until: date | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in {"https", "http"} or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an https:// URL such as https://inbox.1texno.kz")
+        return value
+
+    @field_validator("key", "previous_keys")
+    @classmethod
+    def _keys(cls, value: SecretStr) -> SecretStr:
+        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        if any(len(k) < MIN_LINK_KEY_CHARS for k in keys):
+            raise ValueError(f"every key needs {MIN_LINK_KEY_CHARS} characters at least")
+        return value
+
+    @model_validator(mode="after")
+    def _rotation(self) -> LinksSettings:
+        previous = self.previous_keys.get_secret_value().strip()
+        if previous and self.previous_keys_valid_until is None:
+            raise ValueError("previous_keys needs previous_keys_valid_until: old keys must not work forever")
+        if previous and not self.key.get_secret_value():
+            raise ValueError("previous_keys without a key: set INBOXBOT_LINKS__KEY")
+        return self
+
+
 class TemplateSettings(_Section):
     path: Path | None = None  # a folder of the operator's own templates, searched before the shipped ones
 
@@ -364,7 +409,51 @@ class Settings(BaseSettings):
     templates: TemplateSettings = TemplateSettings()
     notify: NotifySettings = NotifySettings()
     web: WebSettings = WebSettings()
+    links: LinksSettings = LinksSettings()
     logging: LoggingSettings = LoggingSettings()
+    # [backends.NAME] kind = "listmonk" | "mailchimp" | "unisender" | "sendpulse" | "brevo", its options
+    # (url, ...) from the file, its secrets only from INBOXBOT_BACKENDS__NAME__SECRET (docs: README).
+    backends: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("backends", mode="before")
+    @classmethod
+    def _backend_sections(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {
+            str(name).lower(): {str(k).lower(): str(v) for k, v in (section or {}).items()}
+            if isinstance(section, dict)
+            else section
+            for name, section in value.items()
+        }
+
+    @field_validator("backends")
+    @classmethod
+    def _backends_complete(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from inboxbot.adapters.platforms.factory import KINDS, PlatformConfigError, check_section  # noqa: PLC0415 (httpx only when used)
+
+        for name, section in value.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name) or name == "database":
+                raise ValueError(f"backends.{name}: a name of letters, digits and _ (not 'database')")
+            spec = KINDS.get(section.get("kind", ""))
+            if spec is None:
+                raise ValueError(f"backends.{name}.kind: one of {', '.join(KINDS)}")
+            options = {k: v for k, v in section.items() if k not in spec.secrets}
+            secrets = {k: v for k, v in section.items() if k in spec.secrets}
+            try:
+                check_section(name, spec, {k: v for k, v in options.items() if k != "kind"}, secrets)
+            except PlatformConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    def backend_parts(self, name: str) -> tuple[str, dict[str, str], dict[str, str]]:
+        """``[backends.name]`` as (kind, options from the file, secrets from the environment)."""
+        from inboxbot.adapters.platforms.factory import KINDS  # noqa: PLC0415 (httpx only when used)
+
+        section = self.backends[name]
+        spec = KINDS[section["kind"]]
+        options = {k: v for k, v in section.items() if k not in spec.secrets and k != "kind"}
+        return section["kind"], options, {k: v for k, v in section.items() if k in spec.secrets}
 
     @model_validator(mode="before")
     @classmethod
@@ -471,6 +560,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _refuse_secrets(data: dict[str, Any], path: Path) -> None:
+    _refuse_backend_secrets(data, path)
     for section, key in _SECRET_KEYS:
         if isinstance(data.get(section), dict) and data[section].get(key):
             env = f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
@@ -483,6 +573,24 @@ def _refuse_secrets(data: dict[str, Any], path: Path) -> None:
             f"database.url in {path} carries a password: "
             f"set it in the environment ({ENV_PREFIX}DATABASE__URL)"
         )
+
+
+def _refuse_backend_secrets(data: dict[str, Any], path: Path) -> None:
+    from inboxbot.adapters.platforms.factory import KINDS  # noqa: PLC0415 (httpx only when used)
+
+    backends = data.get("backends")
+    if not isinstance(backends, dict):
+        return
+    for name, section in backends.items():
+        if not isinstance(section, dict):
+            continue
+        spec = KINDS.get(str(section.get("kind", "")))
+        for key in spec.secrets if spec else ():
+            if section.get(key):
+                env = f"{ENV_PREFIX}BACKENDS__{str(name).upper()}__{key.upper()}"
+                raise ConfigError(
+                    f"backends.{name}.{key} in {path}: secrets are read only from the environment ({env})"
+                )
 
 
 def _describe(exc: ValidationError, data: dict[str, Any], path: Path | None) -> str:

@@ -129,6 +129,8 @@ def env_for(settings: Settings) -> dict[str, str]:
     env["INBOXBOT_SMTP__PASSWORD"] = settings.smtp.password.get_secret_value()
     env["INBOXBOT_WEB__METRICS_TOKEN"] = settings.web.metrics_token.get_secret_value()
     env["INBOXBOT_IDENTITY__HASH_KEY"] = settings.identity.hash_key.get_secret_value()
+    env["INBOXBOT_LINKS__KEY"] = settings.links.key.get_secret_value()
+    env["INBOXBOT_LINKS__PREVIOUS_KEYS"] = settings.links.previous_keys.get_secret_value()
     env["INBOXBOT_CONFIG"] = str(ROOT / "tests" / "data" / "empty.toml")
     return env
 
@@ -140,7 +142,9 @@ def flatten_env(data: Mapping[str, Any], prefix: str = "INBOXBOT_") -> Iterator[
             yield from flatten_env(value, f"{name}__")
         elif isinstance(value, list | tuple):
             yield name, json.dumps(value)
-        elif value is not None and not name.endswith(("PASSWORD", "TOKEN", "HASH_KEY")):
+        elif value is not None and not name.endswith(
+            ("PASSWORD", "TOKEN", "HASH_KEY", "LINKS__KEY", "PREVIOUS_KEYS")
+        ):
             yield name, str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from inboxbot.adapters.db import schema
 from inboxbot.adapters.db.store import make_engine, sqlite_file
 from inboxbot.adapters.network import one_line
-from inboxbot.bootstrap import make_transport, source_factory
+from inboxbot.bootstrap import mailing_platforms, make_transport, source_factory
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, pass_state
 from inboxbot.config import Settings
+from inboxbot.service.platforms import MailingPlatform, PlatformError
 from inboxbot.service.ports import MailSourceError, TransportUnavailable
 
 
@@ -29,6 +30,7 @@ def check_command(state: CliState) -> None:
         _verdict("mailbox", lambda: _probe_source(settings)),
         _verdict("transport", lambda: make_transport(settings).probe()),
         _verdict("database", lambda: _probe_database(settings)),
+        *(_verdict(f"backend {p.name}", _probe_platform(p)) for p in mailing_platforms(settings)),
     ]
     if not all(verdicts):
         raise SystemExit(EXIT_UNAVAILABLE)
@@ -40,6 +42,7 @@ def in_effect(settings: Settings) -> list[str]:
         f"source:    {settings.source}",
         f"transport: {settings.transport}",
         f"database:  {masked_url(settings.database.url)}",
+        *(f"backend:   {name} ({section['kind']})" for name, section in sorted(settings.backends.items())),
     ]
     demo = settings.demo_defaults
     if demo:
@@ -61,11 +64,28 @@ def _verdict(name: str, probe: Callable[[], str]) -> bool:
     except (MailSourceError, TransportUnavailable, schema.SchemaOutdated) as exc:
         click.echo(f"{name}: FAILED: {exc}")
         return False
+    except PlatformError as exc:
+        click.echo(f"{name}: FAILED: {one_line(exc)}")
+        return False
     except SQLAlchemyError as exc:
         click.echo(f"{name}: FAILED: {one_line(getattr(exc, 'orig', None) or exc)}")
         return False
     click.echo(f"{name}: ok ({detail})")
     return True
+
+
+def _probe_platform(platform: MailingPlatform) -> Callable[[], str]:
+    """A harmless read with the platform's credentials (the adapter's own client closed after it)."""
+
+    def probe() -> str:
+        try:
+            return f"{platform.kind}: {platform.probe()}"
+        finally:
+            closer = getattr(platform, "close", None)
+            if callable(closer):
+                closer()
+
+    return probe
 
 
 def _probe_source(settings: Settings) -> str:

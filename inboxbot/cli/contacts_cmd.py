@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from inboxbot.cli.context import EXIT_USAGE, CliState, application, fail, pass_state
+from inboxbot.cli.links_cmd import url_maker
 from inboxbot.config import Settings
 from inboxbot.core.address_hash import HashKeyError
 from inboxbot.core.times import iso_utc, local_text
@@ -193,20 +194,31 @@ def list_command(state: CliState, as_json: bool) -> None:
 @segments_group.command("export")
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option(
+    "--with-unsubscribe-url",
+    "with_url",
+    is_flag=True,
+    help="Add each member's one-click unsubscribe URL (column unsubscribe_url; needs [links]).",
+)
 @pass_state
-def export_command(state: CliState, name: str, fmt: str) -> None:
+def export_command(state: CliState, name: str, fmt: str, with_url: bool) -> None:
     """Write a segment's members to standard output; a suppressed address is never listed."""
+    link = url_maker(state.settings) if with_url else None
     with application(state) as app:
         members = segment_members(app.store, name)
     if members is None:
         fail(f"no segment {name!r}")
-    rows = [{"email": c.email, "name": c.name, "phone": c.phone, "language": c.language} for c in members]
+    rows: list[dict[str, str]] = [
+        {"email": c.email, "name": c.name, "phone": c.phone, "language": c.language} for c in members
+    ]
+    if link is not None:
+        for row in rows:
+            row["unsubscribe_url"] = link(row["email"], name)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    writer = csv.DictWriter(
-        sys.stdout, fieldnames=["email", "name", "phone", "language"], lineterminator="\n"
-    )
+    fields = ["email", "name", "phone", "language"] + (["unsubscribe_url"] if link else [])
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
 

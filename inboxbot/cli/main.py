@@ -11,6 +11,7 @@ from inboxbot.cli.classify_cmd import classify_command
 from inboxbot.cli.contacts_cmd import contacts_group, segments_group
 from inboxbot.cli.context import EXIT_UNAVAILABLE, CliState, application, fail, pass_state
 from inboxbot.cli.db_cmd import db_group
+from inboxbot.cli.links_cmd import unsubscribe_headers_command
 from inboxbot.cli.progress import terminal_progress
 from inboxbot.cli.serve_cmd import serve_command
 from inboxbot.cli.sla_cmd import sla_group
@@ -96,6 +97,7 @@ cli.add_command(segments_group)
 cli.add_command(sla_group)
 cli.add_command(staff_group)
 cli.add_command(serve_command)
+cli.add_command(unsubscribe_headers_command)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ def status_command(state: CliState, as_json: bool) -> None:
 
 def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
     mailbox, outbox, tickets, spam = status["mailbox"], status["outbox"], status["tickets"], status["spam"]
+    fbl = status["complaints"]  # recipients who marked our mail as spam, reported by their provider
     if mailbox["waiting"] is None:
         waiting = f"UNREACHABLE: {mailbox['error']}"
     else:
@@ -43,6 +44,11 @@ def render(status: dict[str, Any], zone: ZoneInfo) -> list[str]:
         f"outbox:    {queue}",
         f"tickets:   {tickets['open']} open, {tickets['overdue']} overdue",
         f"spam:      {spam['last_24h']} suspected in the last 24 h ({spam['total']} kept in all)",
+        f"complaint: {fbl['last_24h']} in the last 24 h ({fbl['total']} in all), by feedback loops",
+        *(
+            f"platform:  {name}: {counts['pending']} call(s) owed, {counts['failed']} given up"
+            for name, counts in sorted(status.get("platforms", {}).items())
+        ),
         f"sweeps:    {beats}",
     ]
 

@@ -11,13 +11,18 @@ the original's ``List-Unsubscribe`` then still identifies the recipient on our o
 
 :func:`complaint_recipient` reads the raw bytes (the stored raw mail), so it also works on a report
 whose body the intake could not read; a broken multipart is mended as :mod:`.mail` mends it.
+:func:`sent_from` tells whether the original came from our own domains, and :func:`unsubscribe_tokens`
+reads the tokens of our own unsubscribe links from its ``List-Unsubscribe``: a complaint counts only
+about our own mail.
 """
 
 from __future__ import annotations
 
 import email
 import email.parser
-from collections.abc import Iterator
+import re
+import urllib.parse
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from email.utils import getaddresses
@@ -29,6 +34,10 @@ from inboxbot.core.mail import POLICY, walk_parts
 _REPORT_PART = "message/feedback-report"
 _ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers")
 _MICROSOFT_RECIPIENT = "X-HmXmrOriginalRecipient"
+_SENDER_HEADERS = ("From", "Sender", "Return-Path")
+_LINK = re.compile(r"<([^<>]*)>")
+_URL_TOKEN = re.compile(r"/u/([A-Za-z0-9_.~=-]+)/?$")
+_MAILTO_TOKEN = re.compile(r"^unsubscribe[-+]([A-Za-z0-9_.~=-]+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class ComplaintRecipient:
     list_unsubscribe: str  # the original's List-Unsubscribe, "" when absent
     feedback_type: str  # "abuse", "fraud", "virus", "not-spam", ... ("abuse" when unsaid)
     reporter: str  # the report's User-Agent, e.g. "Yahoo!-Mail-Feedback/2.0"; "" when unsaid
+    senders: tuple[str, ...] = ()  # who sent the original: its From, Sender, Return-Path, Original-Mail-From
 
 
 def complaint_recipient(raw: bytes) -> ComplaintRecipient | None:
@@ -58,6 +68,8 @@ def complaint_recipient(raw: bytes) -> ComplaintRecipient | None:
     if report is None and not _is_complaint(message, original):
         return None
     fields = report or Message()
+    # JMRP's older format forwards the original as it is: then the report is the original.
+    sent = original if original is not None else (message if report is None else None)
     address = (
         _address(fields.get("Original-Rcpt-To"))
         or _address(message.get(_MICROSOFT_RECIPIENT))
@@ -69,7 +81,56 @@ def complaint_recipient(raw: bytes) -> ComplaintRecipient | None:
         list_unsubscribe=_text((original or message).get("List-Unsubscribe")),
         feedback_type=_text(fields.get("Feedback-Type")).lower() or "abuse",
         reporter=_text(fields.get("User-Agent")),
+        senders=_senders([fields.get("Original-Mail-From"), *(sent.get(h) for h in _SENDER_HEADERS if sent)]),
     )
+
+
+def sent_from(complaint: ComplaintRecipient, domains: Iterable[str]) -> bool:
+    """Whether the original says it came from one of ``domains`` (or a subdomain: news.1texno.kz is
+    1texno.kz's). Only what the report says: a forged report can say anything."""
+    own = {domain.strip().lower().lstrip("@") for domain in domains if domain.strip()}
+    for sender in complaint.senders:
+        domain = sender.rsplit("@", 1)[-1]
+        if any(domain == d or domain.endswith(f".{d}") for d in own):
+            return True
+    return False
+
+
+def unsubscribe_tokens(list_unsubscribe: str) -> tuple[str, ...]:
+    """The tokens of the unsubscribe links in a ``List-Unsubscribe`` value, in order, each once:
+    ``<https://host/u/TOKEN>``, ``<mailto:x@host?subject=unsubscribe-TOKEN>`` or
+    ``<mailto:unsubscribe+TOKEN@host>``. Whether a token is ours is for its verifier to say."""
+    found: list[str] = []
+    for link in _LINK.findall(list_unsubscribe):
+        token = _link_token(link.strip())
+        if token and token not in found:
+            found.append(token)
+    return tuple(found)
+
+
+def _link_token(link: str) -> str:
+    parsed = urllib.parse.urlsplit(link)
+    scheme = parsed.scheme.lower()
+    if scheme in ("http", "https"):
+        match = _URL_TOKEN.search(urllib.parse.unquote(parsed.path))
+        return match.group(1) if match else ""
+    if scheme != "mailto":
+        return ""
+    for subject in urllib.parse.parse_qs(parsed.query).get("subject", []):
+        match = _MAILTO_TOKEN.match(subject.strip())
+        if match:
+            return match.group(1)
+    match = _MAILTO_TOKEN.match(urllib.parse.unquote(parsed.path).split("@", 1)[0])
+    return match.group(1) if match else ""
+
+
+def _senders(values: Iterable[object]) -> tuple[str, ...]:
+    found: list[str] = []
+    for value in values:
+        address = _address(value)
+        if address and address not in found:
+            found.append(address)
+    return tuple(found)
 
 
 def _is_complaint(message: Message, original: Message | None) -> bool:

@@ -26,6 +26,7 @@ from inboxbot.service.data_requests import DataRequests, mark_verified, requests
 from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.platform_sync import queue_task, tasks_of
 from inboxbot.service.staff import Refused, find_ticket
 
 
@@ -66,6 +67,7 @@ class DataDecisions:
     clock: Clock
     export: Exporter | None = None
     erase: Eraser | None = None
+    platforms: tuple[str, ...] = ()  # mailing platforms a change or an erasure must reach too
 
     # -- verification ----------------------------------------------------------------------------------
     def verify(self, ident: str, *, reason: str, actor: str) -> Ticket:
@@ -148,7 +150,7 @@ class DataDecisions:
         finished = 0
         with self.store.transaction() as tx:
             for request in _erasing(tx):
-                if not _notice_settled(tx, request):
+                if not _notice_settled(tx, request) or _platforms_busy(tx, request):
                     continue
                 self._finish_erasure(tx, request)
                 finished += 1
@@ -161,6 +163,7 @@ class DataDecisions:
             changes = apply_change(tx, ticket, request.address, request.proposal, actor=actor, now=now)
             request.status = "applied"
             outcome = _changes_text(changes)
+            self._owe_platforms(tx, ticket, request, "update", payload=platform_change(changes), now=now)
         elif request.kind == "data_access":
             if self.export is None:
                 raise Refused("exports are not available")
@@ -187,7 +190,22 @@ class DataDecisions:
                 ticket=ticket, evidence=[],
             )
         )  # fmt: skip
+        self._owe_platforms(tx, ticket, request, "suppress", payload=None, now=now)
+        self._owe_platforms(tx, ticket, request, "erase", payload=None, now=now)
         request.status = "erasing"
+
+    def _owe_platforms(
+        self, tx: Tx, ticket: Ticket, request: DataRequest, action: str, *,
+        payload: dict[str, str] | None, now: datetime,
+    ) -> None:  # fmt: skip
+        """Queue the call each mailing platform owes (made after the commit by PlatformSync)."""
+        if action == "update" and not payload:
+            return
+        for name in self.platforms:
+            queue_task(
+                tx, name, action, request.address, origin=_origin(request), now=now, ticket=ticket,
+                payload=payload,
+            )  # fmt: skip
 
     def _finish_erasure(self, tx: Tx, request: DataRequest) -> None:
         assert self.erase is not None
@@ -233,6 +251,23 @@ def _changes_text(changes: Sequence[AppliedChange]) -> str:
 
 def _erasing(tx: Tx) -> list[DataRequest]:
     return list(tx.session.scalars(select(DataRequest).where(col(DataRequest.status) == "erasing")))
+
+
+def _origin(request: DataRequest) -> str:
+    return f"{request.kind}:{request.id}"
+
+
+def _platforms_busy(tx: Tx, request: DataRequest) -> bool:
+    """Whether a platform still owes a call for this request (the address must stay until it is made;
+    one refused for good is on the ticket's timeline for a person, and no longer holds the erasure)."""
+    return any(task.status == "pending" for task in tasks_of(tx, _origin(request), request.address))
+
+
+def platform_change(changes: Sequence[AppliedChange]) -> dict[str, str]:
+    """The applied changes a mailing platform holds (name, e-mail, phone, language), as its fields."""
+    names = {"first_name": "first_name", "surname": "last_name", "email": "email", "phone": "phone"}
+    names["language"] = "language"
+    return {names[c.field]: c.new for c in changes if c.field in names}
 
 
 def _notice_settled(tx: Tx, request: DataRequest) -> bool:

@@ -26,8 +26,10 @@ from inboxbot.adapters.db.models import Message
 from inboxbot.adapters.db.store import DuplicateError, Store, Tx
 from inboxbot.core.addresses import mask_address, normalize_address
 from inboxbot.core.classify.spam import is_spam_evidence
-from inboxbot.core.intents import Classification
+from inboxbot.core.intents import Classification, Evidence, Intent
 from inboxbot.core.mail import ParsedMail, ParseLimits, digest_of
+from inboxbot.core.unsubscribe_links import LinkKeys, token_in_subject
+from inboxbot.service.complaints import ComplaintPolicy, is_complaint_report, take_complaint
 from inboxbot.service.inbound import (
     DESTINATION,
     Clock,
@@ -37,6 +39,7 @@ from inboxbot.service.inbound import (
     Result,
     message_row,
 )
+from inboxbot.service.one_click import unsubscribe_in
 from inboxbot.service.preparation import Classifier, InlinePreparer, Preparation, Preparer
 from inboxbot.service.ticketing import REPLY_WINDOW, Ticketing
 
@@ -47,6 +50,11 @@ log = structlog.get_logger("inboxbot.intake")
 class IntakePolicy:
     limits: ParseLimits = field(default_factory=ParseLimits)
     max_failures: int = 3  # a mail whose processing fails this often is quarantined
+    # The keys of one-click unsubscribe links (a mail "unsubscribe-TOKEN" is the link's mailto form;
+    # None: links are off) and the mailing platforms a suppression is owed to.
+    links: LinkKeys | None = None
+    platforms: tuple[str, ...] = ()
+    complaints: ComplaintPolicy = field(default_factory=ComplaintPolicy)  # feedback-loop reports
 
 
 @dataclass
@@ -186,10 +194,24 @@ class Intake:
         if item.unreadable or item.mail is None or item.verdict is None:
             return self._quarantine(tx, item.inbound, item.unreadable)
         mail, verdict, inbound = item.mail, item.verdict, item.inbound
+        one_click = self._one_click_mailto(tx, inbound, mail, verdict)
+        if one_click is not None:
+            return one_click
         intents = tuple(i.value for i in verdict.intents)
         if verdict.is_automated:
             outcome = Outcome.SPAM if is_spam_evidence(verdict.evidence) else Outcome.AUTOMATED
             tx.add_message(message_row(inbound, mail, verdict, outcome, now=self.clock()), inbound.raw)
+            if outcome is Outcome.AUTOMATED and is_complaint_report(verdict):
+                take_complaint(
+                    tx,
+                    inbound.raw,
+                    report_sender=mail.from_address,
+                    policy=self.policy.complaints,
+                    platforms=self.policy.platforms,
+                    links=self.policy.links,
+                    now=self.clock(),
+                    report_id=mail.message_id or "",
+                )
             return Result(outcome, Destination.AUTOMATED, intents=intents)
         ticket = self.ticketing.thread_of(tx, mail)
         if ticket is not None:
@@ -197,6 +219,23 @@ class Intake:
             return Result(Outcome.REPLY_ADDED, Destination.PROCESSED, ticket.number, intents=intents)
         ticket = self.ticketing.open(tx, inbound, mail, verdict)
         return Result(Outcome.TICKET_OPENED, Destination.PROCESSED, ticket.number, intents=intents)
+
+    def _one_click_mailto(
+        self, tx: Tx, inbound: Inbound, mail: ParsedMail, verdict: Classification
+    ) -> Result | None:
+        """A mail whose subject is ``unsubscribe-TOKEN`` with a valid token: the token's address (which
+        may not be the sender's: the mail may have been forwarded) is suppressed everywhere, no ticket
+        and no answer. Any other mail, an invalid token included, is left to the classifier's verdict."""
+        token = token_in_subject(mail.subject) if self.policy.links else None
+        now = self.clock()
+        target = self.policy.links.read(token, now.date()) if self.policy.links and token else None
+        if target is None:
+            return None
+        proof = Evidence(Intent.AUTOMATED, "one_click_mailto", "subject", target.address)
+        automated = Classification((Intent.AUTOMATED,), verdict.language, 1.0, False, (proof,))
+        tx.add_message(message_row(inbound, mail, automated, Outcome.AUTOMATED, now=now), inbound.raw)
+        unsubscribe_in(tx, target, origin="mailto", now=now, platforms=self.policy.platforms)
+        return Result(Outcome.AUTOMATED, Destination.AUTOMATED, intents=(Intent.AUTOMATED.value,))
 
     def _quarantine(self, tx: Tx, inbound: Inbound, reason: str) -> Result:
         sender, subject = _headers_for_staff(inbound.raw)

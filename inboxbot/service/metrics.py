@@ -27,6 +27,7 @@ from inboxbot.adapters.db.models import Fulfilment, Heartbeat, Message, OutboxMa
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.config import SlaSettings
 from inboxbot.core.tickets import CATEGORY_PRECEDENCE, TicketStatus
+from inboxbot.service.complaints import complaint_counts
 from inboxbot.service.inbound import Outcome
 from inboxbot.service.sla_report import due_tickets, effective_due
 
@@ -62,6 +63,7 @@ class Figures:
     fulfilments_pending: int = 0  # unsubscribes not yet carried out in every segment backend
     notices_pending: int = 0  # tickets staff have not been told of yet
     last_poll: float = 0.0  # unix time of the last successful poll of the mailbox; 0: never
+    complaints: int = 0  # feedback-loop complaints about our mail, ever
     at_risk_hours: float = field(default=DEFAULT_AT_RISK.total_seconds() / 3600)
 
 
@@ -72,6 +74,7 @@ def read_figures(store: Store, now: datetime, *, at_risk: timedelta = DEFAULT_AT
         tickets = _open_tickets(tx)
         pending, failed, oldest = _outbox(tx)
         fulfilments, notices, polled = _backlogs(tx)
+        complaints = complaint_counts(tx, now)["total"]
     for ticket in due_tickets(store, now=now, within=at_risk):
         load = tickets.setdefault(ticket.category, TicketLoad())
         if effective_due(ticket, now) <= now:
@@ -88,6 +91,7 @@ def read_figures(store: Store, now: datetime, *, at_risk: timedelta = DEFAULT_AT
         notices_pending=notices,
         last_poll=polled.timestamp() if polled else 0.0,
         at_risk_hours=at_risk.total_seconds() / 3600,
+        complaints=complaints,
     )
 
 
@@ -124,7 +128,9 @@ def _outbox(tx: Tx) -> tuple[int, int, datetime | None]:
 
 def _backlogs(tx: Tx) -> tuple[int, int, datetime | None]:
     """Pending fulfilments, pending staff notices and the last poll, in one statement."""
-    fulfilments = select(func.count()).select_from(Fulfilment).where(col(Fulfilment.status) == "pending")
+    fulfilments = (
+        select(func.count()).select_from(Fulfilment).where(col(Fulfilment.status).in_(["pending", "syncing"]))
+    )
     notices = select(func.count()).select_from(StaffNotice).where(col(StaffNotice.status) == "pending")
     polled = select(col(Heartbeat.at)).where(col(Heartbeat.name) == "poll")
     row = tx.session.execute(
@@ -147,6 +153,11 @@ class FiguresCollector(Collector):
         for outcome, count in sorted(figures.mails.items()):
             mails.add_metric([outcome], count)
         yield mails
+        yield CounterMetricFamily(
+            "inboxbot_complaints",
+            "Feedback-loop complaints about our own mail (the recipient is suppressed everywhere).",
+            value=figures.complaints,
+        )
         yield from self._tickets()
         outbox = GaugeMetricFamily(
             "inboxbot_outbox_mails",

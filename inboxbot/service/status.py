@@ -19,7 +19,9 @@ from inboxbot.adapters.db.models import Message, OutboxMail, Ticket
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.tickets import TicketStatus
 from inboxbot.core.times import as_utc, iso_utc
+from inboxbot.service.complaints import complaint_counts
 from inboxbot.service.inbound import Outcome
+from inboxbot.service.platform_sync import platform_counts
 from inboxbot.service.ports import MailSource, MailSourceError
 from inboxbot.service.sla_report import due_tickets
 
@@ -40,6 +42,8 @@ def collect_status(store: Store, open_source: Callable[[], MailSource], *, now: 
         outbox = _outbox(tx, now)
         open_tickets = _open_tickets(tx)
         spam = _spam(tx, now)
+        complaints = complaint_counts(tx, now)
+        platforms = platform_counts(tx)
     overdue = len(due_tickets(store, now=now, within=None))
     return {
         "version": STATUS_VERSION,
@@ -50,6 +54,8 @@ def collect_status(store: Store, open_source: Callable[[], MailSource], *, now: 
         "outbox": outbox,
         "tickets": {"open": open_tickets, "overdue": overdue},
         "spam": spam,
+        "complaints": complaints,
+        "platforms": platforms,
     }
 
 

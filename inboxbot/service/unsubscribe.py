@@ -28,6 +28,7 @@ from inboxbot.service.inbound import Clock
 from inboxbot.service.lifecycle import Lifecycle
 from inboxbot.service.mailer import Mailer
 from inboxbot.service.notify import queue_notice
+from inboxbot.service.platform_sync import queue_task, tasks_of
 from inboxbot.service.ports import BackendError, SegmentBackend
 from inboxbot.service.ticketing import ReplyGuard
 
@@ -180,9 +181,11 @@ class Unsubscriber:
         lifecycle: Lifecycle,
         settings: UnsubscribeSettings,
         clock: Clock,
+        platforms: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.backends = tuple(backends)
+        self.platforms = tuple(platforms)  # mailing platforms owed a suppression (platform_sync.py)
         self.mailer = mailer
         self.lifecycle = lifecycle
         self.settings = settings
@@ -200,7 +203,10 @@ class Unsubscriber:
                 for backend in self.backends:
                     live = self._ask(tx, backend, live, report)
                 for row in live:
-                    self._finish(tx, row, facts, report)
+                    if self.platforms:
+                        self._await_platforms(tx, row)
+                    else:
+                        self._finish(tx, row, facts, report)
         if report.done or report.retrying or report.failed or report.expired:
             log.info(
                 "unsubscribe.done",
@@ -209,6 +215,39 @@ class Unsubscriber:
                 failed=report.failed,
                 expired=report.expired,
             )
+        return report
+
+    def _await_platforms(self, tx: Tx, row: Fulfilment) -> None:
+        """inboxbot's own segments are done; the mailing platforms are called after the commit, outside
+        it (:class:`~inboxbot.service.platform_sync.PlatformSync`); :meth:`settle` finishes the row."""
+        now = self.clock()
+        for name in self.platforms:
+            queue_task(tx, name, "suppress", row.address, origin=_origin(row), now=now, ticket=row.ticket)
+        row.status, row.locked_until = "syncing", None
+        tx.session.add(row)
+
+    def settle(self) -> FulfilmentReport:
+        """Finish the rows whose platform calls are all done; hand to a person those a platform refused."""
+        report = FulfilmentReport()
+        now = self.clock()
+        with self.store.transaction() as tx:
+            rows = tx.contacts.syncing_fulfilments()
+            facts = TicketFacts.load(tx, [row.ticket_id for row in rows if row.ticket_id])
+            for row in rows:
+                tasks = tasks_of(tx, _origin(row), row.address)
+                if any(task.status == "pending" for task in tasks):
+                    continue
+                failed = [task for task in tasks if task.status == "failed"]
+                if failed:
+                    row.status, row.locked_until = "failed", None
+                    row.last_error = "; ".join(task.last_error or task.platform for task in failed)
+                    tx.session.add(row)
+                    report.failed += 1
+                    self._escalate(tx, row, now)
+                    continue
+                lists = {task.platform: [str(x) for x in task.result.get("lists", [])] for task in tasks}
+                row.results = {**row.results, **lists}
+                self._finish(tx, row, facts, report)
         return report
 
     def _claim(self) -> list[int]:
@@ -418,6 +457,10 @@ def settle_ticket(
         lifecycle.transition(
             tx, ticket, TicketStatus.OPEN, now=now, actor=ACTOR, why="address confirmations settled"
         )
+
+
+def _origin(row: Fulfilment) -> str:
+    return f"fulfilment:{row.id}"
 
 
 def _asked(events: Sequence[TicketEvent]) -> frozenset[str]:

@@ -196,7 +196,7 @@ class Worker:
             log.info("outbox.done", sent=report.sent, retrying=report.retrying, failed=report.failed)
         if not report.unavailable:
             self.beat("deliver", sent=report.sent)
-        if self._after_delivery is not None and report.sent + report.failed:
+        if self._after_delivery is not None:  # every time: what it waits for may be settled elsewhere
             self._after_delivery()
         return report
 

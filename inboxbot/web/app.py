@@ -17,7 +17,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from inboxbot.bootstrap import App
-from inboxbot.web import views_auth, views_metrics, views_queue, views_spam, views_staff, views_ticket
+from inboxbot.web import (
+    views_auth,
+    views_metrics,
+    views_queue,
+    views_spam,
+    views_staff,
+    views_ticket,
+    views_unsubscribe,
+)
 from inboxbot.web.console import make_console
 from inboxbot.web.security import ConsoleGuard
 
@@ -35,13 +43,21 @@ def create_app(app: App) -> Starlette:
         *views_ticket.routes(),
         *views_staff.routes(),
         *views_spam.routes(),
+        *views_unsubscribe.routes(),
         Mount("/static", StaticFiles(directory=str(files("inboxbot") / "web" / "static")), name="static"),
     ]
-    guard = Middleware(ConsoleGuard, accounts=app.accounts, public=is_public)
+    guard = Middleware(ConsoleGuard, accounts=app.accounts, public=is_public, exempt=is_open)
     web = Starlette(routes=routes, middleware=[guard])
     web.state.console = console
+    web.state.one_click = views_unsubscribe.one_click_of(app)
     return web
 
 
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith("/static/")
+
+
+def is_open(path: str) -> bool:
+    """Pages for the recipients of mailings, who have no account: no session, no CSRF token (the link's
+    own token is the proof, and a POST there only ever unsubscribes the address it names)."""
+    return path.startswith(views_unsubscribe.PREFIX)

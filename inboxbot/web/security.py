@@ -5,6 +5,9 @@
 - CSRF: every request that is not GET/HEAD carries the session's token (form field ``csrf_token`` or
   header ``X-CSRF-Token``); the login form, before any session, a token of its own cookie; a request
   without the right token gets 403 and reaches no handler, so it changes nothing;
+- open endpoints (``exempt``: the one-click unsubscribe links in mailings, ``/u/...``) are for people
+  who have no account: no session is looked up and no CSRF token asked for (their own token is the
+  proof), but they get the same headers;
 - headers on every response: a Content-Security-Policy that allows no inline script and nothing from
   elsewhere, no framing, no MIME sniffing, no referrer, and no caching of pages.
 """
@@ -46,16 +49,28 @@ SECURITY_HEADERS = {
 
 
 class ConsoleGuard:
-    def __init__(self, app: ASGIApp, *, accounts: Accounts, public: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        accounts: Accounts,
+        public: Callable[[str], bool],
+        exempt: Callable[[str], bool] = lambda _path: False,
+    ) -> None:
         self.app = app
         self.accounts = accounts
         self.public = public
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         send = _with_headers(send, no_store=not scope["path"].startswith("/static/"))
+        if self.exempt(scope["path"]):
+            scope.setdefault("state", {})["staff"] = None
+            await self.app(scope, receive, send)
+            return
         request = Request(scope)
         session = await self._session(request)
         scope.setdefault("state", {})["staff"] = session

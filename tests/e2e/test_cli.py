@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from inboxbot.config import Settings
 from tests.support import ROOT, env_for, inboxbot, settings_for
@@ -262,3 +263,41 @@ def test_logs_carry_no_addresses_or_text(demo: Settings) -> None:
     assert "mail.processed" in result.stderr
     for secret in ("asel.zhumabayeva@example.kz", "+7 705 000 11 22", "исключите меня", "olga.b@example.de"):
         assert secret not in result.stderr
+
+
+def _with_backend(env: dict[str, str], tmp_path: Path, url: str, token: str) -> dict[str, str]:
+    """A ``[backends.news]`` listmonk section in the file, its token in the environment."""
+    config = tmp_path / "backends.toml"
+    config.write_text(f'[backends.news]\nkind = "listmonk"\nurl = "{url}"\napi_user = "inboxbot"\n')
+    return {**env, "INBOXBOT_CONFIG": str(config), "INBOXBOT_BACKENDS__NEWS__TOKEN": token}
+
+
+def test_check_tries_each_mailing_platform_with_a_harmless_read(
+    demo: Settings, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    good = "token inboxbot:right-token"
+    httpserver.expect_request("/api/lists", headers={"Authorization": good}).respond_with_json(
+        {"data": {"results": [], "total": 2, "per_page": 1, "page": 1}}
+    )
+    httpserver.expect_request("/api/lists").respond_with_json(
+        {"message": "invalid API credentials"}, status=403
+    )
+    env = env_for(demo)
+    inboxbot("db", "upgrade", env=env)
+
+    ok = inboxbot("check", env=_with_backend(env, tmp_path, httpserver.url_for("/"), "right-token"))
+    refused = inboxbot("check", env=_with_backend(env, tmp_path, httpserver.url_for("/"), "wrong-token"))
+
+    assert ok.returncode == 0, ok.stdout
+    assert "  backend:   news (listmonk)" in ok.stdout and "backend news: ok (listmonk:" in ok.stdout
+    assert refused.returncode == 3
+    assert "backend news: FAILED" in refused.stdout and "wrong-token" not in refused.stdout + refused.stderr
+
+
+def test_a_platform_secret_in_the_file_is_refused(demo: Settings, tmp_path: Path) -> None:
+    config = tmp_path / "leaky.toml"
+    config.write_text('[backends.news]\nkind = "brevo"\napi_key = "xkeysib-123"\n')
+    result = inboxbot("check", env={**env_for(demo), "INBOXBOT_CONFIG": str(config)})
+
+    assert result.returncode == 2
+    assert "INBOXBOT_BACKENDS__NEWS__API_KEY" in result.stderr and "xkeysib-123" not in result.stderr

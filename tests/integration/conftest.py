@@ -10,6 +10,7 @@ import pytest
 from inboxbot.adapters.db import schema
 from inboxbot.bootstrap import App, build
 from inboxbot.config import Settings
+from inboxbot.service.platforms import MailingPlatform
 from inboxbot.service.ports import SegmentBackend
 from tests.support import Clock, settings_for
 
@@ -27,9 +28,12 @@ def make_app(clock: Clock) -> Iterator[AppFactory]:
     apps: list[App] = []
 
     def make(
-        settings: Settings | None = None, backends: list[SegmentBackend] | None = None, **kwargs: Any
+        settings: Settings | None = None,
+        backends: list[SegmentBackend] | None = None,
+        platforms: list[MailingPlatform] | None = None,
+        **kwargs: Any,
     ) -> App:
-        app = build(settings or settings_for(**kwargs), clock=clock, backends=backends)
+        app = build(settings or settings_for(**kwargs), clock=clock, backends=backends, platforms=platforms)
         schema.upgrade(app.store.engine)
         apps.append(app)
         return app

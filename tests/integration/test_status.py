@@ -16,7 +16,18 @@ from tests.harness.dovecot import ImapAccount, append
 from tests.integration.conftest import AppFactory
 from tests.support import QUESTION_EN, Clock, make_mail
 
-KEYS = {"version", "generated_at", "last_poll_at", "heartbeats", "mailbox", "outbox", "tickets", "spam"}
+KEYS = {
+    "version",
+    "generated_at",
+    "last_poll_at",
+    "heartbeats",
+    "mailbox",
+    "outbox",
+    "tickets",
+    "spam",
+    "complaints",
+    "platforms",
+}
 
 
 def unreachable() -> MailSource:
@@ -52,6 +63,7 @@ def test_a_fresh_installation_reports_nothing_done_yet(
     }
     assert status["tickets"] == {"open": 0, "overdue": 0}
     assert status["spam"] == {"last_24h": 0, "total": 0}
+    assert status["complaints"] == {"last_24h": 0, "total": 0}
     json.dumps(status)  # JSON as it is
 
 

@@ -289,6 +289,11 @@ class ContactQueries:
         stmt = select(Fulfilment).where(col(Fulfilment.id).in_(list(ids))).options(with_ticket)
         return {row.id: row for row in self.session.scalars(stmt).unique() if row.id is not None}
 
+    def syncing_fulfilments(self) -> list[Fulfilment]:
+        """Rows whose own segments are done and whose mailing-platform calls are owed or under way."""
+        stmt = select(Fulfilment).where(col(Fulfilment.status) == "syncing").order_by(col(Fulfilment.id))
+        return list(self.session.scalars(stmt))
+
     def claim_due_fulfilments(self, now: datetime, lease_until: datetime, limit: int) -> list[Fulfilment]:
         due = (
             select(col(Fulfilment.id))

@@ -410,3 +410,32 @@ class VerificationCode(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = _when()
     used_at: datetime | None = _when(nullable=True)
+
+
+class PlatformTask(SQLModel, table=True):
+    """One call owed to one mailing platform about one address (suppress, update, erase): leased,
+    retried with backoff, its outcome recorded. ``origin`` names what owes it ("fulfilment:12",
+    "one-click", "change:7", "erasure:7", "complaint"), so asking twice queues it once."""
+
+    __tablename__ = "platform_task"
+    __table_args__ = (
+        UniqueConstraint("platform", "action", "address", "origin", name="uq_platform_task"),
+        Index("ix_platform_task_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=64)  # the configured name, [backends.NAME]
+    action: str = Field(max_length=16)  # suppress, update, erase
+    address: str = Field(max_length=320)
+    origin: str = Field(max_length=64)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    ticket: Optional["Ticket"] = Relationship(sa_relationship=relationship("Ticket"))  # noqa: UP037, UP045
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # an update's fields
+    status: str = Field(default="pending", max_length=16)  # pending, done, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    locked_until: datetime | None = _when(nullable=True)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # known, lists
+    created_at: datetime = _when()
+    done_at: datetime | None = _when(nullable=True)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 MIGRATIONS = "inboxbot.adapters.db:migrations"
 """Alembic's scripts, as package data (Alembic reads a ``package:folder`` location through
 ``importlib.resources``, so an installed wheel migrates as well as the checkout)."""
-HEAD = "0007"
+HEAD = "0008"
 """The newest migration's revision: what this version of inboxbot needs."""
 VERSION_TABLE = "alembic_version"
 
