@@ -32,7 +32,7 @@ from inboxbot.service.contacts import (
     segment_members,
     segment_table,
 )
-from inboxbot.service.erasure import ErasureRefused, ErasureReport, erase
+from inboxbot.service.erasure import ErasureRefused, ErasureReport, erase_everywhere
 from inboxbot.service.export import KIND, NotAnAddress, PersonExport, export_person, summary
 from inboxbot.templating import Templates
 
@@ -123,14 +123,17 @@ def erase_command(state: CliState, email: str, reason: str, actor: str | None) -
 
     The contact leaves every segment and is deleted, mails both ways lose their text and address,
     tickets stay as a record without personal data, and only a keyed hash of the address stays on the
-    suppression list, so that it is never mailed or imported again. Mailing platforms are not called.
+    suppression list, so that it is never mailed or imported again. Every configured mailing platform
+    is asked to erase it first; one that does not confirm leaves the address suppressed, not yet
+    erased (exit 2, run again).
     """
     if not reason.strip():
         fail("--reason must say why", EXIT_USAGE)
     with application(state) as app:
         try:
-            report = erase(
+            report = erase_everywhere(
                 app.store,
+                app.platforms,
                 email,
                 reason=reason.strip(),
                 actor=f"staff:{actor or getpass.getuser()}",

@@ -43,6 +43,8 @@ from inboxbot.core.tickets import TicketStatus
 from inboxbot.service.footprint import Footprint, footprint
 from inboxbot.service.inbound import Clock
 from inboxbot.service.mentions import find_blobs, redact_ticket_rows, scrub_mentions
+from inboxbot.service.platform_sync import PlatformSync, queue_task, tasks_of
+from inboxbot.service.suppression import suppress_everywhere
 
 ERASED_ACTION = "erased"
 # Event detail keys whose values say what happened, not who or what was written: kept (unless they
@@ -86,6 +88,34 @@ def erase(
     """:func:`erase_person` in a transaction of its own."""
     with store.transaction() as tx:
         return erase_person(tx, address, reason=reason, actor=actor, now=clock(), hash_key=hash_key)
+
+
+def erase_everywhere(
+    store: Store, sync: PlatformSync, address: str, *, reason: str, actor: str, clock: Clock, hash_key: str
+) -> ErasureReport:
+    """:func:`erase` once every mailing platform has erased the address too: it is suppressed and out
+    of every own segment at once, each platform is asked (now, outside any transaction), and only when
+    all have answered is it forgotten here. :class:`ErasureRefused` names the platforms that have not:
+    the address stays suppressed, and running this again asks them again."""
+    normalised = normalize_address(address)
+    address_hasher(hash_key)  # an unusable key is refused before anything is done
+    if sync.names:
+        origin = f"erasure:{address_hasher(hash_key)(normalised)[:16]}"
+        with store.transaction() as tx:
+            suppress_everywhere(
+                tx, normalised, reason=reason, actor=actor, origin=origin, now=clock(), platforms=sync.names
+            )
+            for name in sync.names:
+                queue_task(tx, name, "erase", normalised, origin=origin, now=clock())
+        sync.run()
+        with store.transaction() as tx:
+            owed = sorted({t.platform for t in tasks_of(tx, origin, normalised) if t.status != "done"})
+        if owed:
+            raise ErasureRefused(
+                f"not erased yet: {', '.join(owed)} did not confirm (see `inboxbot status`); the address is "
+                "suppressed and out of every segment; run this again"
+            )
+    return erase(store, normalised, reason=reason, actor=actor, clock=clock, hash_key=hash_key)
 
 
 def erase_person(

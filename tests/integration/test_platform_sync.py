@@ -22,6 +22,7 @@ from inboxbot.adapters.db.models import Fulfilment, OutboxMail, PlatformTask, Ti
 from inboxbot.adapters.platforms import build_platform
 from inboxbot.bootstrap import App
 from inboxbot.service.contacts import import_contacts, segment_members
+from inboxbot.service.erasure import ErasureRefused, erase_everywhere
 from inboxbot.service.status import collect_status
 from tests.integration.conftest import AppFactory
 from tests.support import Clock, make_mail
@@ -319,3 +320,29 @@ def test_an_erasure_reaches_the_platform_before_the_address_is_forgotten(world: 
     engine.dispose()
     assert leftovers == 0  # the erasure's last pass took it out of the platform's rows too
     assert [t.status for t in world.tickets() if t.number == number] == ["resolved"]
+
+
+def test_the_staff_erasure_tool_forgets_an_address_only_once_every_platform_erased_it(world: World) -> None:
+    key = "k" * 40
+    world.listmonk.mode = "down"
+    with pytest.raises(ErasureRefused, match="news did not confirm"):
+        erase_everywhere(
+            world.app.store, world.app.platforms, "carl@mail.kz", reason="asked by phone",
+            actor="staff:tom", clock=world.app.clock, hash_key=key,
+        )  # fmt: skip
+    with world.app.store.transaction() as tx:
+        assert tx.contacts.suppression("carl@mail.kz") is not None  # mailed no more ...
+        assert tx.contacts.contact("carl@mail.kz") is not None  # ... but not forgotten before the platform
+
+    world.listmonk.mode = "ok"
+    world.clock.advance(minutes=5)
+    erase_everywhere(
+        world.app.store, world.app.platforms, "carl@mail.kz", reason="asked by phone",
+        actor="staff:tom", clock=world.app.clock, hash_key=key,
+    )  # fmt: skip
+
+    assert world.listmonk.blocklisted == [3] and world.listmonk.deleted == [3]
+    with world.app.store.transaction() as tx:
+        assert tx.contacts.contact("carl@mail.kz") is None
+        assert tx.contacts.suppression("carl@mail.kz") is not None  # through its keyed hash
+    assert all(t.address != "carl@mail.kz" for t in world.tasks())
