@@ -20,10 +20,10 @@ _MWES: tuple[tuple[frozenset[str], tuple[str, ...], int, Concept, int], ...] = (
     (frozenset({"мен"}), ("туралы",), 1, C.ABOUT_ME, 1),
     (frozenset({"маған"}), ("қатысты",), 1, C.ABOUT_ME, 1),
     (frozenset({"обо"}), ("мне",), 1, C.ABOUT_ME, 1),
-    (frozenset({"opt"}), ("out",), 2, C.UNSUB, 0),
+    (frozenset({"opt"}), ("out",), 5, C.UNSUB, 0),  # "opt my number +7 701 ... out of"
     (frozenset({"қайтарып", "кері"}), ("ал",), 2, C.WITHDRAW, 1),
     (frozenset({"sign"}), ("up",), 1, C.SUBSCRIBE, 0),
-    (frozenset({"take", "get", "drop", "strike", "cross", "turn", "switch"}), ("off",), 3, C.REMOVE, 0),
+    (frozenset({"take", "get", "drop", "strike", "cross", "turn", "switch"}), ("off",), 5, C.REMOVE, 0),
     (frozenset({"add", "put"}), ("back",), 3, C.RESTORE, 0),
     (frozenset({"third"}), ("part",), 1, C.THIRD_PARTY, 1),
     (frozenset({"третьим", "третьих", "третьи", "третьему", "третьей"}), ("лиц",), 1, C.THIRD_PARTY, 1),

@@ -135,7 +135,16 @@ SHORT_REQUESTS: list[Row] = [
     ("", "Тұрмысқа шықтым, енді тегім Омарова.", (C,)),
 ]
 
+# Phrasal verbs split by their object, however long the object is: a number, two addresses.
+SPLIT_PHRASALS: list[Row] = [
+    ("SMS", "Please opt my number +7 701 884 20 15 out of your promotional texts.", (U,)),
+    ("", "Could you opt both of my addresses out?", (U,)),
+    ("", "Please take my work e-mail address off your list.", (U,)),
+    ("", "I opted out of the survey, but the newsletter is fine, thanks.", (OTH,)),
+]
+
 FAMILIES = {
+    "split_phrasals": SPLIT_PHRASALS,
     "their_own_campaigns": THEIR_OWN_CAMPAIGNS,
     "sales_pitches": SALES_PITCHES,
     "keep_me": KEEP_ME,
