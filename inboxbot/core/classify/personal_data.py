@@ -181,9 +181,30 @@ def _redirected(s: Sentence, context: list[Sentence]) -> bool:
     """ "send it to my new address instead", or "...to x@y.kz" after "it comes to my old address"."""
     if s.has(C.ORDER) or not (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
         return False
-    if s.has(C.INSTEAD, C.NEW) or _old_address(s):
+    if s.has(C.INSTEAD, C.NEW) or _old_address(s) or _contrasted_address(s):
         return True
     return any(_old_address(other) for other in neighbours(s, context))
+
+
+_ADDRESS_WORDS = frozenset({C.EMAIL, C.ADDRESS, C.PERSONAL})
+
+
+def _contrasted_address(s: Sentence) -> bool:
+    """ "шлите на рабочий адрес x@y.kz, а не на этот личный", "жеке поштама емес, жұмыс поштама
+    жіберіңіз: x@y.kz", "to my work address, not my personal one": an address given, another denied."""
+    if "email" not in s.values or not any(not w.negated for w in s.with_(C.EMAIL, C.ADDRESS)):
+        return False
+    words = [w for w in s.words if w is not None]
+    for i, word in enumerate(words):
+        if C.NEG in word.concepts:
+            near = words[i + 1 : i + 4]
+        elif C.POSTNEG in word.concepts:
+            near = words[max(i - 2, 0) : i]
+        else:
+            continue
+        if any(w.concepts & _ADDRESS_WORDS for w in near):
+            return True
+    return False
 
 
 def _old_address(s: Sentence) -> bool:

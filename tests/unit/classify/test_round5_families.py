@@ -143,8 +143,18 @@ SPLIT_PHRASALS: list[Row] = [
     ("", "I opted out of the survey, but the newsletter is fine, thanks.", (OTH,)),
 ]
 
+# Mail redirected by contrast: one address given, the other denied ("not to my personal one").
+CONTRASTED_ADDRESSES: list[Row] = [
+    ("", "Пишите мне, пожалуйста, на рабочий адрес a.serikova@kazlogistic.kz, а не на личный.", (C,)),
+    ("", "Хаттарды жеке поштама емес, жұмыс поштама жіберіңіздер: a.nurova@kazagro-finance.kz.", (C,)),
+    ("", "Send your newsletter to my work address j@acme.kz, not my personal one.", (C,)),
+    ("", "Пишите на адрес info@acme.kz, не стесняйтесь.", (OTH,)),
+    ("", "Send the invoice to buh@acme.kz, not to me personally.", (OTH,)),
+]
+
 FAMILIES = {
     "split_phrasals": SPLIT_PHRASALS,
+    "contrasted_addresses": CONTRASTED_ADDRESSES,
     "their_own_campaigns": THEIR_OWN_CAMPAIGNS,
     "sales_pitches": SALES_PITCHES,
     "keep_me": KEEP_ME,
