@@ -137,9 +137,34 @@ def _remove_from_list(s: Sentence, out: list[Finding]) -> None:
         if C.AUDIENCE in objects and C.ME not in objects:
             continue  # "bulk-remove contacts who opted out from my list": people of the sender's, not them
         me_and_mail = C.MAIL in objects and C.ME in objects
-        if objects & _LIST_LIKE or me_and_mail:
+        if objects & _LIST_LIKE or me_and_mail or _refusing_your_mail(s, word, objects):
             words = [word, *_bound(s, word, MAILING)]
             out.append(found(U, "remove_from_list", s, words, STRONG, channel=channel_of(objects)))
+
+
+_YOUR = frozenset(
+    {"ваш", "ваши", "ваших", "вашей", "вашего", "вашу", "вашими", "your", "сіздің", "сіздердің"}
+)
+_KK_YOUR = ("ыңыз", "іңіз", "ңыз", "ңіз")  # хаттарыңыздан, хаттарыңыздардан: from your letters
+
+
+def _refusing_your_mail(s: Sentence, word: Word, objects: set[Concept]) -> bool:
+    """ "Как отказаться от ваших писем?", "хаттарыңыздан қалай бас тартуға болады?", "refuse your
+    emails": to refuse or leave the letters *of the reader* is to leave its mailing (not a supplier's)."""
+    if C.MAIL not in objects or not word.concepts & {C.REFUSE, C.EXIT}:
+        return False
+    words = s.words
+    bound = [m for m in s.with_(C.MAIL) if m.head == word.index]
+    # the letters nearest the verb are what is refused ("отказаться от писем поставщика, ... в вашей
+    # почте": the supplier's letters, not "your mailbox")
+    for mail in sorted(bound, key=lambda m: abs(m.index - word.index))[:1]:
+        text = mail.text.lower()
+        if any(suffix in text for suffix in _KK_YOUR):
+            return True
+        before = [w for w in words[max(mail.index - 2, 0) : mail.index] if w is not None]
+        if any(w.text.lower() in _YOUR for w in before):
+            return True
+    return False
 
 
 def _mailing_in_context(s: Sentence, context: list[Sentence], out: list[Finding]) -> None:

@@ -152,8 +152,17 @@ CONTRASTED_ADDRESSES: list[Row] = [
     ("", "Send the invoice to buh@acme.kz, not to me personally.", (OTH,)),
 ]
 
+# Refusing or leaving the reader's own letters is leaving its mailing; a supplier's letters are not ours.
+REFUSING_YOUR_MAIL: list[Row] = [
+    ("", "Как отказаться от ваших писем? Внизу ссылку не нашёл.", (U,)),
+    ("", "Хаттарыңыздан қалай шығуға болады?", (U,)),
+    ("", "I would like to refuse your e-mails from now on.", (U,)),
+    ("", "Хочу отказаться от писем поставщика, подскажите, как настроить фильтр в вашей почте?", (OTH,)),
+]
+
 FAMILIES = {
     "split_phrasals": SPLIT_PHRASALS,
+    "refusing_your_mail": REFUSING_YOUR_MAIL,
     "contrasted_addresses": CONTRASTED_ADDRESSES,
     "their_own_campaigns": THEIR_OWN_CAMPAIGNS,
     "sales_pitches": SALES_PITCHES,
