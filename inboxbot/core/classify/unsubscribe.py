@@ -220,8 +220,10 @@ def _no_more_mail(s: Sentence, out: list[Finding]) -> None:
         if objects & MAILING or s.has(C.MORE, C.ME, C.MAIL, C.LIST):
             words = [word, *_bound(s, word, MAILING)]
             # "на старую больше ничего не шлите": mail refused at an old address; a change of address
-            # elsewhere in the mail explains it (see verdict)
-            rule = "old_address_mail" if s.has(C.OLD) else "no_more_mail"
+            # elsewhere in the mail explains it (see verdict). Refused at the new one too ("ни на
+            # старый, ни на новый") it is refused everywhere.
+            everywhere = s.has(C.NEW) and not [w for w in s.positive(C.SEND, C.USE) if w.directive]
+            rule = "old_address_mail" if s.has(C.OLD) and not everywhere else "no_more_mail"
             out.append(found(U, rule, s, words, STRONG, channel=channel_of(objects)))
     if s.has(C.MORE):
         for word in s.with_(*_LIST_LIKE, C.MAIL):

@@ -160,8 +160,28 @@ REFUSING_YOUR_MAIL: list[Row] = [
     ("", "Хочу отказаться от писем поставщика, подскажите, как настроить фильтр в вашей почте?", (OTH,)),
 ]
 
+# Mail refused at the old address is explained by a change of address; refused at both, it is refused.
+BOTH_ADDRESSES: list[Row] = [
+    (
+        "Смена почты",
+        "Пишите теперь на a@b.kz вместо c@d.kz. Рассылку не присылайте ни на старый, ни на новый.",
+        (C, U),
+    ),
+    (
+        "Смена почты",
+        "Пишите теперь на a@b.kz вместо c@d.kz. На старый адрес больше ничего не присылайте.",
+        (C,),
+    ),
+    (
+        "New e-mail",
+        "Use a@b.kz instead of c@d.kz. Do not send newsletters to the old address or the new one.",
+        (C, U),
+    ),
+]
+
 FAMILIES = {
     "split_phrasals": SPLIT_PHRASALS,
+    "both_addresses": BOTH_ADDRESSES,
     "refusing_your_mail": REFUSING_YOUR_MAIL,
     "contrasted_addresses": CONTRASTED_ADDRESSES,
     "their_own_campaigns": THEIR_OWN_CAMPAIGNS,
