@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from inboxbot.adapters.db.models import LabelledExample, Message, StaffAccount, Ticket, TicketEvent
+from inboxbot.adapters.db.models import (
+    LabelledExample,
+    Message,
+    OutboxMail,
+    StaffAccount,
+    Ticket,
+    TicketEvent,
+)
 from inboxbot.adapters.db.store import Store, Tx
 from inboxbot.core.addresses import normalize_address
 from inboxbot.core.intents import Classification, Intent
@@ -74,24 +81,31 @@ class Desk:
             if seen_event is not None:
                 _traffic_cop(tx, ticket.id, seen_event, actor)
             now = self.clock()
-            last, references = _thread(tx, ticket.id)
-            mail = self.mailer.queue(
-                tx,
-                ticket,
-                kind="staff_reply",
-                to_address=ticket.sender,
-                to_name=ticket.sender_name,
-                now=now,
-                in_reply_to=last,
-                references=references,
-                context=_reply_context(ticket, body, staff_name),
-                auto_submitted=None,
-            )
+            context = _reply_context(ticket, body, staff_name)
+            mail = self._mail_client(tx, ticket, "staff_reply", context, now, auto_submitted=None)
             tx.add_event(
                 ticket, now, actor, "replied", {"text": body, "message_id": mail.message_id, "mode": mode}
             )
             self._after_reply(tx, ticket, mode, actor, now)
             return ReplyReceipt(ticket, mail.message_id, ticket.status)
+
+    def _mail_client(
+        self,
+        tx: Tx,
+        ticket: Ticket,
+        kind: str,
+        context: dict[str, Any],
+        now: datetime,
+        *,
+        auto_submitted: str | None,
+    ) -> OutboxMail:
+        """Queue ``kind`` to the ticket's client, as an answer to their last mail in the thread."""
+        assert ticket.id is not None
+        last, references = _thread(tx, ticket.id)
+        return self.mailer.queue(
+            tx, ticket, kind=kind, to_address=ticket.sender, to_name=ticket.sender_name, now=now,
+            in_reply_to=last, references=references, context=context, auto_submitted=auto_submitted,
+        )  # fmt: skip
 
     def _after_reply(self, tx: Tx, ticket: Ticket, mode: str, actor: str, now: datetime) -> None:
         if mode == "wait":
@@ -240,19 +254,8 @@ class Desk:
         )
 
     def _closing_notice(self, tx: Tx, ticket: Ticket, note: str, now: datetime) -> None:
-        assert ticket.id is not None
-        last, references = _thread(tx, ticket.id)
-        mail = self.mailer.queue(
-            tx,
-            ticket,
-            kind="closing_notice",
-            to_address=ticket.sender,
-            to_name=ticket.sender_name,
-            now=now,
-            in_reply_to=last,
-            references=references,
-            context={"note": note},
-            auto_submitted="auto-generated",
+        mail = self._mail_client(
+            tx, ticket, "closing_notice", {"note": note}, now, auto_submitted="auto-generated"
         )
         tx.add_event(ticket, now, "inboxbot", "closing_notice_queued", {"message_id": mail.message_id})
 

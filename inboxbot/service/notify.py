@@ -35,6 +35,7 @@ from inboxbot.core.sla import describe_remaining
 from inboxbot.core.tickets import TicketStatus
 from inboxbot.service.inbound import Clock
 from inboxbot.service.mailer import Mailer
+from inboxbot.service.sla import staff_ticket_context
 
 log = structlog.get_logger("inboxbot.notify")
 
@@ -170,18 +171,10 @@ class StaffNotifier:
     def _ticket_context(self, ticket: Ticket, now: datetime) -> dict[str, Any]:
         """What a notice of one ticket shows: as the SLA mails, the request's first lines at most."""
         return {
+            **staff_ticket_context(ticket, now, self.settings.language),
             "reason": _reason(ticket),
-            "category": ticket.category,
-            "intents": ", ".join(ticket.intents),
-            "client_address": ticket.sender,
-            "client_display": ticket.sender_name,
-            "subject": ticket.subject,
-            "excerpt": ticket.excerpt,
-            "remaining": describe_remaining(ticket.due_at, now, self.settings.language),
             "late": "",
-            "show_command": f"inboxbot tickets show {ticket.number}",
             "approve_command": f"inboxbot tickets approve {ticket.number}",
-            "resolve_command": f'inboxbot tickets resolve {ticket.number} --note "..."',
         }
 
     def _line(self, ticket: Ticket, now: datetime) -> dict[str, Any]:

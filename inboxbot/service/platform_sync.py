@@ -156,22 +156,6 @@ class PlatformSync:
     def names(self) -> tuple[str, ...]:
         return tuple(self.platforms)
 
-    def queue(
-        self,
-        tx: Tx,
-        action: str,
-        address: str,
-        *,
-        origin: str,
-        now: datetime,
-        ticket: Ticket | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> int:
-        """Owe every configured platform ``action`` about ``address``; how many rows that is."""
-        for name in self.platforms:
-            queue_task(tx, name, action, address, origin=origin, now=now, ticket=ticket, payload=payload)
-        return len(self.platforms)
-
     def run(self) -> SyncReport:
         report = SyncReport()
         if not self.platforms:

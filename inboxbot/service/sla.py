@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -90,18 +91,10 @@ class SlaSweeper:
         late = now - due_at
         language = self.settings.language
         context = {
+            **staff_ticket_context(ticket, now, language),
             "level": level.name,
-            "category": ticket.category,
-            "intents": ", ".join(ticket.intents),
-            "client_address": ticket.sender,
-            "client_display": ticket.sender_name,
-            "subject": ticket.subject,
-            "excerpt": ticket.excerpt,
-            "remaining": describe_remaining(ticket.due_at, now, language),
             "overdue": now > ticket.due_at,
             "late": describe_remaining(now, due_at, language) if late > LATE_NOTICE else "",
-            "show_command": f"inboxbot tickets show {ticket.number}",
-            "resolve_command": f'inboxbot tickets resolve {ticket.number} --note "..."',
         }
         queued = [
             self.mailer.queue(
@@ -129,3 +122,19 @@ class SlaSweeper:
                 "message_ids": queued,
             },
         )
+
+
+def staff_ticket_context(ticket: Ticket, now: datetime, language: str) -> dict[str, Any]:
+    """What a mail to staff about one ticket shows (an escalation, a new-ticket notice): who wrote, about
+    what, the first lines of the request, the time left and the commands that act on it."""
+    return {
+        "category": ticket.category,
+        "intents": ", ".join(ticket.intents),
+        "client_address": ticket.sender,
+        "client_display": ticket.sender_name,
+        "subject": ticket.subject,
+        "excerpt": ticket.excerpt,
+        "remaining": describe_remaining(ticket.due_at, now, language),
+        "show_command": f"inboxbot tickets show {ticket.number}",
+        "resolve_command": f'inboxbot tickets resolve {ticket.number} --note "..."',
+    }

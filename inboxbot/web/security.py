@@ -79,7 +79,7 @@ class ConsoleGuard:
             if body is None or not _csrf_ok(request, body, session):
                 await _forbidden("CSRF token missing or wrong")(scope, receive, send)
                 return
-            receive = _replay(body)
+            receive = replay(body)
         if session is None and not self.public(scope["path"]):
             await _to_login(request)(scope, receive, send)
             return
@@ -134,7 +134,8 @@ async def _read_body(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def replay(body: bytes) -> Receive:
+    """A ``receive`` that hands an already-read request body to the next reader once."""
     sent = False
 
     async def receive() -> Message:

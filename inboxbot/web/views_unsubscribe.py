@@ -24,12 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import Message, Receive
 
 from inboxbot.bootstrap import App, link_keys
 from inboxbot.core.unsubscribe_links import POST_BODY, LinkTarget
 from inboxbot.service.one_click import OneClick
 from inboxbot.web.console import console_of
+from inboxbot.web.security import replay
 
 log = structlog.get_logger("inboxbot.web")
 
@@ -107,24 +107,11 @@ async def _is_one_click(request: Request) -> bool:
             return False
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        replayed = Request(request.scope, receive=_replay(bytes(body)))
+        replayed = Request(request.scope, receive=replay(bytes(body)))
         async with replayed.form(max_files=0, max_fields=20) as form:
             return form.get(FIELD) == VALUE
     values = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     return values.get(FIELD, [""])[0] == VALUE
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 def _sync_platforms(app: App) -> None:
