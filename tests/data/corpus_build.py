@@ -32,6 +32,7 @@ CORPORA = {
     "corpus-blind-4": ("b4", datetime(2026, 11, 26, 9, 0, tzinfo=TZ)),
     "corpus-heldout-5": ("h5", datetime(2026, 12, 1, 9, 0, tzinfo=TZ)),
     "corpus-heldout-6": ("h6", datetime(2026, 12, 2, 9, 0, tzinfo=TZ)),
+    "corpus-heldout-7": ("h7", datetime(2026, 12, 3, 9, 0, tzinfo=TZ)),
 }
 
 QUOTES = {
