@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from inboxbot.core.intents import AUTOMATION_THRESHOLD
 from inboxbot.core.sla import Deadline, Level, Offset, PolicyError, SlaPolicy, WorkingDays
 from inboxbot.core.unsubscribe_links import MIN_KEY_CHARS as MIN_LINK_KEY_CHARS
 from inboxbot.core.workdays import Deadline as WorkdayDeadline
@@ -131,7 +132,7 @@ class TicketSettings(_Section):
 class ClassifierSettings(_Section):
     # Below this confidence a request is triaged by a person before inboxbot acts on it (unsubscribe
     # fulfilment, confirmations, data workflows); measured on held-out mail, see docs/classifier.md.
-    automation_threshold: float = Field(0.9, ge=0.5, le=1.0)
+    automation_threshold: float = Field(AUTOMATION_THRESHOLD, ge=0.5, le=1.0)
     spam_score_threshold: float = Field(5.0, gt=0)  # X-Spam-Score at or over this is the provider's "spam"
 
 

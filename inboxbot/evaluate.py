@@ -21,7 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from inboxbot.core.classify import classify
-from inboxbot.core.intents import Classification, Intent
+from inboxbot.core.intents import AUTOMATION_THRESHOLD, Classification, Intent
 from inboxbot.core.mail import ParseLimits
 from inboxbot.service.preparation import prepare
 
@@ -33,7 +33,7 @@ MAX_AUTOMATED_AS_REQUEST = 0
 MAX_REQUEST_AS_AUTOMATED = 0
 
 _REQUESTS = (Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_DELETION, Intent.DATA_ACCESS)
-DEFAULT_THRESHOLD = 0.9  # ClassifierSettings.automation_threshold
+DEFAULT_THRESHOLD = AUTOMATION_THRESHOLD  # ClassifierSettings.automation_threshold
 _BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from inboxbot.adapters.db.models import Ticket
 from inboxbot.adapters.db.store import Tx
-from inboxbot.core.intents import Classification, Intent
+from inboxbot.core.intents import AUTOMATION_THRESHOLD, Classification, Intent
 from inboxbot.core.mail import ParsedMail
 from inboxbot.core.replies import may_auto_reply
 from inboxbot.core.tickets import TicketStatus, category_for, format_number, merge_intents, numbers_in
@@ -62,7 +62,7 @@ class TicketPolicy:
     timezone: str = "Asia/Almaty"
     acks_enabled: bool = True
     default_language: str = "ru"
-    automation_threshold: float = 0.9  # below it a request waits for a person's triage
+    automation_threshold: float = AUTOMATION_THRESHOLD  # below it a request waits for a person's triage
 
 
 class Ticketing:

@@ -11,7 +11,9 @@ network, deterministic. The pipeline (see docs/classifier.md):
    typo matching), then negation scope, requests and object binding are worked out.
 3. :mod:`.unsubscribe`, :mod:`.personal_data`, :mod:`.data_access`, :mod:`.consent` — rule families,
    each a predicate x an object.
-4. :mod:`.verdict` — conflicts, confidence, needs_review, evidence.
+4. :mod:`.verdict` — conflicts, the rules' confidence level, needs_review, evidence.
+5. :mod:`.second_opinion` — an independent linear model grades the verdict: the confidence becomes a
+   probability that the verdict is right, calibrated on the rules' first runs on held-out sets.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .findings import STRONG, Finding
 from .foreign import UND, ForeignText
 from .language import BLOCK_VOTES, bilingual_first, pick
 from .personal_data import CHANGE_TRIGGERS, DELETION_TRIGGERS, change_findings, deletion_findings
+from .second_opinion import SecondOpinion, features
+from .second_opinion import load as load_second_opinion
 from .sentences import Sentence, analyse
 from .spam import SpamPolicy, spam_evidence
 from .tokens import sentences as split_sentences
@@ -52,9 +56,17 @@ _TRIGGERS = UNSUB_TRIGGERS | CHANGE_TRIGGERS | DELETION_TRIGGERS | ACCESS_TRIGGE
 class Classifier:
     """Holds the compiled vocabulary; build once, call for every mail."""
 
-    def __init__(self) -> None:
+    def __init__(self, opinion: SecondOpinion | None = None) -> None:
         self.vocabulary = Vocabulary()
         self.foreign = ForeignText(self.vocabulary)
+        self._opinion = opinion
+
+    @property
+    def opinion(self) -> SecondOpinion:
+        """The trained second opinion, read on first use (training reads sentences before it exists)."""
+        if self._opinion is None:
+            self._opinion = load_second_opinion()
+        return self._opinion
 
     def __call__(self, mail: ParsedMail, spam_policy: SpamPolicy | None = None) -> Classification:
         spam = spam_evidence(mail, spam_policy or SpamPolicy())
@@ -71,11 +83,36 @@ class Classifier:
         if auto and not _outweighs(findings, auto):
             return _automated(auto, auto_confidence, language)
         result = classification(decide(findings), language, known, _request_words(sentences))
+        result = self._graded(result, sentences)
         if auto:  # weak automated signs lost to an explicit request: a person should look
             return Classification(
                 result.intents, result.language, min(result.confidence, 0.6), True, result.evidence
             )
         return result
+
+    def _graded(self, result: Classification, sentences: list[Sentence]) -> Classification:
+        """The rules' verdict with a calibrated confidence: the probability that each request found
+        is asked for (the least of them), or that an ``other`` asks for nothing. A verdict the rules
+        already send to review keeps its lower level; a graded one under the review line goes too."""
+        opinion = self.opinion.model.probabilities(features(sentences, self.vocabulary))
+        level = result.confidence
+        if result.requests:
+            confidence = min(self.opinion.request_confidence(opinion[i], level) for i in result.requests)
+            said = tuple(_opinion(i, opinion[i]) for i in result.requests)
+        else:
+            strongest = max(opinion, key=opinion.__getitem__)
+            confidence = self.opinion.other_confidence(opinion[strongest], level)
+            disagrees = opinion[strongest] >= 0.5
+            said = (_opinion(strongest, opinion[strongest], Intent.OTHER),) if disagrees else ()
+        if result.needs_review:
+            confidence = min(confidence, level)
+        return Classification(
+            result.intents,
+            result.language,
+            round(confidence, 3),
+            result.needs_review or confidence < REVIEW_BELOW,
+            result.evidence + said,
+        )
 
     def _language(self, mail: ParsedMail, sentences: list[Sentence] | None) -> tuple[str, bool]:
         """The language of the new text (of its first block when it is written twice, in two
@@ -148,6 +185,11 @@ class Classifier:
         for i, raw in enumerate(split_sentences(_own_text(mail))):
             out.append(analyse(raw, self.vocabulary, "body", i))
         return out
+
+
+def _opinion(intent: Intent, p: float, about: Intent | None = None) -> Evidence:
+    """The second opinion as evidence a person can read: "unsubscribe 0.97" on the intent it grades."""
+    return Evidence(about or intent, "second_opinion", "text", f"{intent.value} {p:.2f}")
 
 
 def _own_text(mail: ParsedMail) -> str:
