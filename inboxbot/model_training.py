@@ -141,6 +141,8 @@ def load_first_runs(directory: Path = FIRST_RUNS) -> list[FirstRun]:
     for path in sorted(directory.glob("*.jsonl")):
         for line in path.read_text("utf-8").splitlines():
             row = json.loads(line)
+            if row.get("pred") is None:  # unreadable then: nothing was predicted
+                continue
             runs.append(
                 FirstRun(
                     row["set"],
