@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install system-deps demo console test unit integration e2e screenshots lint format eval bench clean
+.PHONY: help install system-deps demo console test unit integration e2e screenshots lint format eval train bench clean
 
 help:
 	@echo "make demo         install, then run the main job on the bundled sample mailbox (no servers needed)"
@@ -16,6 +16,7 @@ help:
 	@echo "make screenshots  retake docs/screenshots/ (the console on the demo data, in Chromium)"
 	@echo "make lint         ruff and mypy"
 	@echo "make eval [EVAL_SETS=DIR]  classifier precision/recall on every labelled set (or DIR)"
+	@echo "make train [WRITE=1]  retrain the classifier's second opinion, print its held-out calibration"
 	@echo "make bench        speed and memory benchmarks"
 
 $(STAMP): pyproject.toml
@@ -87,6 +88,9 @@ EVAL_SETS ?= tests/data/corpus-dev tests/data/corpus-blind tests/data/corpus-bli
 
 eval: $(STAMP)
 	@for set in $(EVAL_SETS); do echo "== $$set"; $(PY) -m inboxbot.evaluate $$set || exit 1; echo; done
+
+train: $(STAMP)
+	$(PY) -m inboxbot.model_training $(if $(WRITE),--write,)
 
 bench: system-deps $(STAMP)
 	$(PY) -m bench.classify_bench

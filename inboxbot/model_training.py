@@ -360,7 +360,7 @@ def _sweep(rows: Sequence[Row]) -> list[str]:
         right = sum(r.right for r in above)
         precision = right / len(above) if above else 1.0
         lines.append(
-            f"    >= {threshold:.2f}: precision {precision:.3f} ({right}/{len(above)}), "
+            f"    >= {threshold:.2f}: precision {precision:.4f} ({right}/{len(above)}), "
             f"coverage {right / right_total:.3f}"
         )
     return lines
