@@ -57,6 +57,7 @@ TABLE_MODULES = (
     "tests.unit.classify.test_generalised_families",
     "tests.unit.classify.test_source_and_scope_families",
     "tests.unit.classify.test_round5_families",
+    "tests.unit.classify.test_round6_families",
 )
 WEIGHTS = ROOT / "inboxbot" / "core" / "classify" / "second_opinion.json"
 TARGET_PRECISION = 0.99

@@ -11,7 +11,9 @@ sender's own data ("my", "about me", "personal"), never a third party's ("our cu
 - ``data_source``: "откуда у вас мой номер?", "how did you get my address?", "who gave you my e-mail?",
   and a pronoun standing for a data item of the sender's named before ("Я вам свой e-mail не давал.
   Откуда он у вас?"), not for mail that arrived or an address of "yours";
-- ``data_use``, ``access_request``: "как вы используете мои данные?", "access to my personal data".
+- ``data_use``, ``access_request``: "как вы используете мои данные?", "access to my personal data";
+  the sender's data may be named by a relative clause instead of "my" ("how do you use the number I
+  gave you?", "номер, который я вам дал", "мен сізге берген нөмірді").
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def access_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     if s.index.keys().isdisjoint(ACCESS_TRIGGERS) and not sends_data(s):
         return out
     a = Intent.DATA_ACCESS
-    mine = own(s) and (s.has(C.DATA, C.NUMBER, *DATA_ITEMS) or s.has(C.ABOUT_ME))
+    mine = (own(s) or given_by_me(s)) and (s.has(C.DATA, C.NUMBER, *DATA_ITEMS) or s.has(C.ABOUT_ME))
     about = s.has(C.ABOUT_ME)
     asks = s.question or s.has(C.PLEASE, C.WANT, C.KNOW) or any(w.directive for w in s.positive(C.SEND))
     held = s.has(C.HOLD, C.KNOW, C.PROCESS, C.USE, C.TRANSFER, C.ABOUT_ME)
@@ -75,6 +77,27 @@ def access_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     if not out and s.has(C.KNOW) and s.has(C.WANT) and (mine or about):
         out.append(found(a, "want_to_know", s, [*s.with_(C.KNOW)[:1], *data_words(s)[:1]], STRONG))
     return out
+
+
+_GIVE = frozenset({C.OBTAIN, C.TRANSFER})
+_GIVEN_SPAN = 4  # "the phone number and email I gave you", "мен сізге берген телефон нөмірі"
+
+
+def given_by_me(s: Sentence) -> bool:
+    """An item the sender says they gave: "the number I gave you", "номер, который я вам дал",
+    "мен сізге берген нөмірім" — theirs, with no "my" (a relative clause or a participle)."""
+    texts = s.texts
+    for verb in s.with_(*_GIVE):
+        i = verb.index
+        if _I.isdisjoint(texts[max(0, i - 3) : i]):
+            continue
+        near = s.words[max(0, i - _GIVEN_SPAN) : i + _GIVEN_SPAN + 1]
+        if any(w is not None and w.concepts & _ITEMS for w in near):
+            return True
+    return False
+
+
+_ITEMS = frozenset({C.DATA, C.NUMBER, *DATA_ITEMS})
 
 
 def sends_data(s: Sentence) -> bool:

@@ -33,6 +33,7 @@ _CLAUSE_GLUE = frozenset({"чтобы", "чтоб", "that"})  # a comma before t
 _NO_COMPLEMENT = frozenset({C.CAN, C.PLEASE})
 _NOT_NEGATION = frozenset({"только", "лишь", "only", "just", "thanks", "problem", "worries"})
 _SELF = frozenset({"я", "мы", "i", "we", "ya", "my"})
+_OWN_FUTURE = frozenset({"буду", "будем", "стану", "станем", "budu", "budem"})
 _THIRD = frozenset({"it", "they", "he", "she", "this", "that", "there"})
 _EN_PAST_NEG = frozenset({"haven't", "hasn't", "didn't", "still"})
 
@@ -108,12 +109,15 @@ def _negate_forward(
     if target is None:
         return None
     word = words[target]
+    auxiliary = ""
     if word is None and _governs(words, texts, target + 1, breaks):  # "не вздумайте отписывать"
+        auxiliary = texts[target]
         target, word = target + 1, words[target + 1]
     if word is None or word.negated:
         return None
     word.negated = True
-    word.neg_kind = _kind(word, texts, i, lang)
+    # "я больше не буду писать", "не будем удалять": what the sender will not do, not a prohibition
+    word.neg_kind = STATEMENT if auxiliary in _OWN_FUTURE else _kind(word, texts, i, lang)
     return target
 
 

@@ -178,10 +178,17 @@ def _asks_to_subscribe(s: Sentence) -> bool:
 
 
 def _redirected(s: Sentence, context: list[Sentence]) -> bool:
-    """ "send it to my new address instead", or "...to x@y.kz" after "it comes to my old address"."""
-    if s.has(C.ORDER) or not (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
+    """ "send it to my new address instead", or "...to x@y.kz" after "it comes to my old address".
+    Where one order's papers go is no change of address ("пришлите счёт по заказу на x@y.kz"), unless
+    it is meant to last or names the address that is no longer wanted: "счета впредь присылайте на
+    x@y.kz", "from now on send the invoices to ...", "шоттарды бұдан былай ... жіберіңіздер",
+    "письма по договору шлите на x@y.kz, а не на личный"."""
+    if not (s.has(C.EMAIL, C.ADDRESS) or "email" in s.values):
         return False
-    if s.has(C.INSTEAD, C.NEW) or _old_address(s) or _contrasted_address(s):
+    lasting = "email" in s.values and s.has(C.INSTEAD, C.MORE)  # впредь, from now on, бұдан былай
+    if s.has(C.ORDER):
+        return lasting or ("email" in s.values and _contrasted_address(s))
+    if lasting or s.has(C.INSTEAD, C.NEW) or _old_address(s) or _contrasted_address(s):
         return True
     return any(_old_address(other) for other in neighbours(s, context))
 
