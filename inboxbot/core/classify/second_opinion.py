@@ -117,13 +117,9 @@ class LinearModel:
         return cls(tuple(bias.get(i.value, 0.0) for i in MODEL_INTENTS), table)
 
     def probabilities(self, feats: frozenset[str]) -> dict[Intent, float]:
-        z0, z1, z2, z3 = self.bias
-        table = self.table
-        for feature in feats:
-            w = table.get(feature)
-            if w is not None:
-                z0, z1, z2, z3 = z0 + w[0], z1 + w[1], z2 + w[2], z3 + w[3]
-        return dict(zip(MODEL_INTENTS, map(_sigmoid, (z0, z1, z2, z3)), strict=True))
+        rows = [w for w in map(self.table.get, feats) if w is not None]
+        sums = map(sum, zip(self.bias, *rows, strict=True))
+        return dict(zip(MODEL_INTENTS, map(_sigmoid, sums), strict=True))
 
 
 @dataclass(frozen=True)
