@@ -34,7 +34,7 @@ MAX_REQUEST_AS_AUTOMATED = 0
 
 _REQUESTS = (Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_DELETION, Intent.DATA_ACCESS)
 DEFAULT_THRESHOLD = AUTOMATION_THRESHOLD  # ClassifierSettings.automation_threshold
-_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1.0001)
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def at_threshold(report: Report, threshold: float) -> list[Automation]:
     return rows
 
 
-SWEEP = (0.80, 0.85, 0.90, 0.92, 0.95, 0.97, 0.99)
+SWEEP = (0.70, 0.80, 0.85, 0.90, 0.92, 0.95, 0.97, 0.98, 0.99)
 
 
 def sweep(report: Report, intent: str = "unsubscribe") -> list[tuple[float, Automation]]:

@@ -61,7 +61,7 @@ TABLE_MODULES = (
 )
 WEIGHTS = ROOT / "inboxbot" / "core" / "classify" / "second_opinion.json"
 TARGET_PRECISION = 0.99
-_C = 1.0  # inverse regularisation of the per-intent models
+_C = 3.0  # inverse regularisation of the per-intent models
 _CURVE_C = 10.0
 _PRUNE = 0.005  # weights smaller than this are left out of the file
 _REQUESTS = {i.value for i in MODEL_INTENTS}
@@ -98,7 +98,7 @@ def load_examples(sets: Iterable[str] = TRAIN_SETS, data: Path = DATA) -> list[E
                 mail = parse_mail((directory / f"{mail_id}.eml").read_bytes(), ParseLimits())
             except UnreadableMail:
                 continue
-            feats = features(classifier.sentences(mail), classifier.vocabulary)
+            feats = features(classifier.sentences(mail))
             examples.append(Example(set_name, mail_id, feats, frozenset(labels[mail_id]["intents"])))
     return examples
 
@@ -119,7 +119,7 @@ def load_tables(modules: Iterable[str] = TABLE_MODULES) -> list[Example]:
                     continue
                 subject, body, intents = parsed
                 mail = make_mail(body, subject)
-                feats = features(classifier.sentences(mail), classifier.vocabulary)
+                feats = features(classifier.sentences(mail))
                 examples[(name, subject, body)] = Example(name, f"{subject}|{body}", feats, intents)
     return list(examples.values())
 

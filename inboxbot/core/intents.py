@@ -19,7 +19,7 @@ class Intent(StrEnum):
 REQUESTS = frozenset({Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_DELETION, Intent.DATA_ACCESS})
 """The intents that are requests under the privacy policy; ``other`` and ``automated`` stand alone."""
 
-AUTOMATION_THRESHOLD = 0.97
+AUTOMATION_THRESHOLD = 0.9
 """The default ``[classifier] automation_threshold``: the lowest confidence from which the classifier's
 unsubscribe verdicts were right at least 99 times in 100 on held-out mail, as ``python -m
 inboxbot.model_training`` measures it (a test keeps the two equal; docs/classifier.md)."""

@@ -94,7 +94,7 @@ class Classifier:
         """The rules' verdict with a calibrated confidence: the probability that each request found
         is asked for (the least of them), or that an ``other`` asks for nothing. A verdict the rules
         already send to review keeps its lower level; a graded one under the review line goes too."""
-        opinion = self.opinion.model.probabilities(features(sentences, self.vocabulary))
+        opinion = self.opinion.model.probabilities(features(sentences))
         level = result.confidence
         if result.requests:
             confidence = min(self.opinion.request_confidence(opinion[i], level) for i in result.requests)

@@ -2,9 +2,9 @@
 
 The rules say *what* a mail asks for and *why* (evidence a person can read), but their confidence is a
 handful of levels: every explicit request scores 0.95, right or wrong. A second, independent reader
-grades them: a linear model per request intent over what the sentences say — the concepts their words
-carry, negated, asked for or questioned, which predicate each object is bound to, and word stems (the
-transliteration-folded skeleton, so "otpishite" and "отпишите" are one stem). It never sees the rules'
+grades them: a linear model per request intent over what the sentences mean — the concepts their words
+carry (one for "отпишите", "otpishite", "unsubscribe" and "шығарыңыз" alike), negated, asked for,
+questioned or in the subject, and which predicate each object is bound to. It never sees the rules'
 verdict, so where the two disagree the rules are often wrong.
 
 The confidence of a verdict is then a probability, *calibrated* on genuine mistakes: the rules' first
@@ -13,7 +13,7 @@ opinion of each mail taken from a model that had not seen that mail's set. ``P(r
 sigmoid(a + b * logit(p) + c * rule_level)``, one curve for the request intents the rules found and one
 for a verdict of ``other`` (there ``p`` is the model's strongest request). Weights and curves are data
 (``second_opinion.json``), trained by ``python -m inboxbot.model_training`` (see docs/classifier.md);
-this module only reads them: no I/O per mail, no library, a dot product over ~100 features.
+this module only reads them: no I/O per mail, no library, a sum over ~30 features.
 """
 
 from __future__ import annotations
@@ -28,27 +28,18 @@ from inboxbot.core.intents import Intent
 
 from .negation import COMPLAINT, Word
 from .sentences import Sentence
-from .vocabulary import Vocabulary
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 MODEL_INTENTS = (Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_DELETION, Intent.DATA_ACCESS)
-_STEM = 5
 _CLIP = 1e-4
 
 
-def features(sentences: Iterable[Sentence], vocabulary: Vocabulary) -> frozenset[str]:
-    """What the model reads of a mail: binary features, independent of any rule's verdict."""
+def features(sentences: Iterable[Sentence]) -> frozenset[str]:
+    """What the model reads of a mail: binary features of meaning, independent of any rule's verdict.
+    No word forms: with ~1,700 labelled mails, stems learnt noise ("я" against unsubscribing) and
+    calibrated worse on held-out first runs (docs/classifier.md, "Round 6")."""
     found: set[str] = set()
-    stems = _STEMS
-    lexeme = vocabulary.lexeme
     for sentence in sentences:
-        for text in sentence.texts:
-            stem = stems.get(text)
-            if stem is None:
-                if len(stems) > _CACHE_LIMIT:
-                    stems.clear()
-                stem = stems[text] = "w:" + lexeme(text).skel[:_STEM]
-            found.add(stem)
         found.update("v:" + value for value in sentence.values)
         if sentence.question:
             found.add("?")
@@ -58,8 +49,6 @@ def features(sentences: Iterable[Sentence], vocabulary: Vocabulary) -> frozenset
     return frozenset(found)
 
 
-_STEMS: dict[str, str] = {}  # word -> its stem feature (words are few; the set is cleared when full)
-_CACHE_LIMIT = 50_000
 _SUBJECT, _QUESTION, _NEGATED, _ASKED = 1, 2, 3, 4
 
 
