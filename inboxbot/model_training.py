@@ -47,6 +47,7 @@ TRAIN_SETS = (
     "corpus-blind-3",
     "corpus-blind-4",
     "corpus-heldout-5",
+    "corpus-heldout-6",
 )
 FIRST_RUNS = DATA / "first-runs"
 # The classifier's unit-test tables of written sentences (family tables and earlier held-out batches).

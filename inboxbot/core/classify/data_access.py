@@ -179,8 +179,8 @@ def _asked_copy(s: Sentence, word: Word) -> bool:
         return False  # "прикладываю копию паспорта", "a copy of my ID is attached", "көшірмесін тіркедім"
     if word.head >= 0:
         head = s.words[word.head]
-        if head is not None and head.concepts & (_LEAVERS | {C.ADD, C.SUBSCRIBE}):
-            return False  # "исключите из списка", "включите в список рассылки"
+        if head is not None and head.concepts & (_LEAVERS | {C.ADD, C.SUBSCRIBE, C.ERASE}):
+            return False  # "исключите из списка", "включите в список рассылки", "уничтожьте копию"
     return not (C.LIST in word.concepts and s.has(*_LEAVERS))
 
 

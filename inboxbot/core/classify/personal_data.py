@@ -103,7 +103,9 @@ def change_findings(s: Sentence, context: list[Sentence]) -> list[Finding]:
     elif s.has(C.LANGUAGE) and (senders or _asks_to_receive(s)):
         verb = senders[0] if senders else s.positive(C.RECEIVE)[0]
         out.append(found(d, "language_preference", s, [verb, *s.with_(C.LANGUAGE)[:1]], STRONG))
-    if not out and s.has(C.NEW) and _announced(s) and items(s, frozenset(s.index)) - {C.LANGUAGE}:
+    # the item named here, or next door for a value: "этот номер уже не мой. новый 8705... запишите"
+    named = items(s, frozenset(s.index)) - {C.LANGUAGE} or (s.values and _item_here_or_before(s, context))
+    if not out and s.has(C.NEW) and _announced(s) and named:
         out.append(found(d, "new_value", s, [*s.with_(C.NEW)[:1], *item_words(s)[:1]], MEDIUM))
     if not out and _new_state(s):
         out.append(found(d, "new_state", s, [*s.with_(C.NOW)[:1], *item_words(s)[:1]], MEDIUM))
@@ -266,11 +268,31 @@ def _deletes_data(s: Sentence, word: Word, context: list[Sentence]) -> bool:
 
 def _object_is_data(s: Sentence, word: Word, objects: set[Concept], listy: bool) -> bool:
     """The object is an account, data, the database, or (for an erase verb) a data item or the sender."""
-    if objects & {C.ACCOUNT, C.DATA} or (C.BASE in objects and not listy):
+    if objects & {C.ACCOUNT, C.DATA} or (C.BASE in objects and not listy and not _product_base(s)):
         return True
+    if C.COPY in objects and own(s) and not listy and not s.has(C.ORDER):
+        return True  # "delete the copy of my ID you hold", "жеке куәлігімнің көшірмесін жойыңыз"
     found_items = items(s, objects) - _WEAK_ITEMS
     erase = C.ERASE in word.concepts
     return erase and bool(found_items or objects & {C.PRONOUN, C.ME, C.EMAIL, C.ADDRESS} or not objects)
+
+
+_PRODUCT_BASE = ("тестов", "test", "демо", "demo", "резервн", "backup", "учебн", "копи", "сынақ")
+
+
+def _product_base(s: Sentence) -> bool:
+    """A database of the product's, not the list of people: named «in quotes» after it, or a test,
+    demo or backup one ("удалите с сервера тестовую базу «Копия_ноябрь»", "delete the test database
+    «Sales_copy» from our cloud")."""
+    for base in s.with_(C.BASE):
+        i = base.index
+        if any(w is not None and w.quoted for w in s.words[i + 1 : i + 4]):
+            return True
+        if i + 1 < len(s.words) and s.words[i + 1] is None and "_" in s.texts[i + 1]:
+            return True  # «Бухгалтерия_2024»: a file-like name nothing in the lexicon knows
+        if any(t.startswith(_PRODUCT_BASE) for t in s.texts[max(0, i - 2) : i]):
+            return True
+    return False
 
 
 def _stands_for_data(
@@ -289,7 +311,17 @@ def _pronoun_is_data(s: Sentence, place: set[Concept], context: list[Sentence]) 
     моём профиле": the pronoun stands for data named here or next door, or kept in the sender's place."""
     if own(s) and (place or (s.has(C.HOLD) and s.has(*_CONTAINERS))):
         return True
+    if _mailings_before(s, context):  # "Мне приходят SMS с акциями на номер +7 ... Как их отключить?"
+        return False  # the SMS, not the number
     return mentions_data(s) or data_nearby(s, context)
+
+
+def _mailings_before(s: Sentence, context: list[Sentence]) -> bool:
+    """The sentence right before names our mailings (SMS, newsletters, promotions)."""
+    return any(
+        other.where == s.where and s.position - other.position == 1 and other.has(*_LIST_LIKE)
+        for other in context
+    )
 
 
 def _objects_and_source(s: Sentence, head: Word) -> tuple[set[Concept], set[Concept], set[Concept]]:

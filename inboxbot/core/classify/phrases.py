@@ -100,6 +100,8 @@ def _add(words: list[Word | None], texts: tuple[str, ...], i: int, concept: Conc
         words[i] = Word(texts[i], frozenset({concept}), F.NONE, lang, False, False, i)
     elif concept == C.ACCIDENT:  # "по ошибке", "by mistake": how it happened, not an error in the data
         word.concepts = (word.concepts - {C.ERROR}) | {concept}
+    elif concept == C.REMOVE:  # "switch off" the promotions is no "switch to" a new address
+        word.concepts = (word.concepts - {C.CHANGE}) | {concept}
     else:
         word.concepts = word.concepts | {concept}
 

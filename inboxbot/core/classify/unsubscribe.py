@@ -105,6 +105,8 @@ def unsubscribe_findings(s: Sentence, context: list[Sentence] | None = None) -> 
         _bare_remove(s, out)
     if C.STOP in present:
         _stop_mailing(s, out)
+        if C.PRONOUN in present and context and not out:
+            _mailing_in_context(s, context, out)
     if not present.isdisjoint(_SENDING):
         _no_more_mail(s, out)
     if C.CONTINUE in present:
@@ -169,8 +171,9 @@ def _refusing_your_mail(s: Sentence, word: Word, objects: set[Concept]) -> bool:
 
 def _mailing_in_context(s: Sentence, context: list[Sentence], out: list[Finding]) -> None:
     """ "Мне приходят и письма, и смс. Отключите и то, и другое.", "Your digests arrive daily. Please
-    cancel them.": a leaver whose only object is a pronoun, after a sentence that names our mailings."""
-    for word in s.positive(*_LEAVERS):
+    cancel them.", "...жарнамалық SMS келеді. Соларды тоқтатыңыздаршы": a leaver (or a stop) whose only
+    object is a pronoun, after a sentence that names our mailings."""
+    for word in s.positive(*_LEAVERS, C.STOP):
         objects = s.objects_of(word)
         if C.PRONOUN not in objects or objects - _PRONOUN_ONLY or not word.directive or s.has(C.ORDER):
             continue
@@ -277,12 +280,7 @@ def _keep_signals(s: Sentence, out: list[Finding]) -> None:
         objects = s.objects_of(word)
         if C.UNSUB in word.concepts or objects & MAILING or C.ME in objects:
             out.append(found(KEEP, "refused_unsubscribe", s, [word], STRONG, channel=channel_of(objects)))
-    for word in s.positive(C.KEEP, C.RESTORE):
-        if not word.directive or word.form & F.PAST:
-            continue  # "вернулся из отпуска" is no "верните меня"
-        objects = s.objects_of(word) | ({C.LIST} if s.has(C.SUBSCRIBE, C.SUBSCRIPTION) else set())
-        if objects & (MAILING | {C.ME}):
-            out.append(found(KEEP, "keep_subscribed", s, [word], STRONG, channel=channel_of(objects)))
+    _keep_subscribed(s, out)
     for word in s.positive(C.SUBSCRIBE):
         if word.directive and not word.form & F.PAST:
             channel = channel_of(s.objects_of(word))
@@ -293,16 +291,58 @@ def _keep_signals(s: Sentence, out: list[Finding]) -> None:
             out.append(found(KEEP, "subscribe_request", s, [word], STRONG, channel=channel_of(objects)))
 
 
+def _keep_subscribed(s: Sentence, out: list[Finding]) -> None:
+    """ "Keep me on the list", "оставьте меня в рассылке", "верните рассылку"."""
+    for word in s.positive(C.KEEP, C.RESTORE):
+        if not word.directive or word.form & F.PAST:
+            continue  # "вернулся из отпуска" is no "верните меня"
+        if _selective(s, word):
+            continue  # "оставьте только письма по договору, рекламу не присылайте": the rest goes
+        objects = _kept(s, word) | ({C.LIST} if s.has(C.SUBSCRIBE, C.SUBSCRIPTION) else set())
+        if objects & (MAILING | {C.ME}):
+            out.append(found(KEEP, "keep_subscribed", s, [word], STRONG, channel=channel_of(objects)))
+
+
+_ONLY = frozenset({"только", "лишь", "only", "just", "тек", "ғана", "tek", "tolko"})
+
+
+def _selective(s: Sentence, word: Word) -> bool:
+    """ "Оставьте мне только письма по договору", "keep only the service notices", "тек шоттарды
+    қалдырыңыз": keeping some mail is leaving the rest, not a wish to stay on every list."""
+    return not _ONLY.isdisjoint(s.texts[max(0, word.index - 4) : word.index + 4])
+
+
+def _kept(s: Sentence, word: Word) -> set[Concept]:
+    """What a keep verb keeps: its bound objects, less what the sentence refuses ("want to stay a
+    customer, but no more newsletters")."""
+    found: set[Concept] = set()
+    for other in s.words:
+        if other is not None and other.head == word.index and not other.negated:
+            found |= other.concepts
+    return found
+
+
 def _speaks_for_sender(s: Sentence) -> bool:
     """ "me", "my", "I" (or the Kazakh first-person forms the lexicon reads as such) in the sentence."""
     return not s.index.keys().isdisjoint(_SELF) or not _I.isdisjoint(s.texts)
 
 
 def _instruction_to_reader(s: Sentence, word: Word) -> bool:
-    """A «quoted» unsubscribe word that a write/reply verb before it asks the reader to send."""
-    if not word.quoted:
+    """An unsubscribe word the sender asks the reader to write back: «quoted» after a write/reply verb
+    ("ответьте «отписаться»"), or right after a reply verb ("just reply 'unsubscribe'", "жауап ретінде
+    «шығу» деп жазыңыз") — a pitch's opt-out line, not the sender asking us."""
+    if word.quoted and any(0 < word.index - w.index <= 3 and w.directive for w in s.with_(C.SEND)):
+        return True
+    if word.directive:
         return False
-    return any(0 < word.index - w.index <= 3 and w.directive for w in s.with_(C.SEND))
+    before = s.texts[max(0, word.index - 3) : word.index]
+    after = s.texts[word.index + 1 : word.index + 4]
+    return not _REPLY.isdisjoint(before) or ("деп" in after and not _REPLY.isdisjoint(after))
+
+
+_REPLY = frozenset(
+    {"reply", "respond", "answer", "ответьте", "ответь", "ответив", "ответом", "жауап", "жауабында"}
+)
 
 
 def senders_own(findings: list[Finding], sentences: list[Sentence]) -> list[Finding]:

@@ -221,7 +221,10 @@ def _form(lang: str, concepts: frozenset[Concept], key: str, root_len: int, word
     if lang == "en":
         return english_form(word) if verb else F.NONE
     if lang == "kk":
-        return kazakh_form(key[root_len:] if root_len else "", verb)
+        rest = key[root_len:] if root_len else ""
+        if not verb and rest in ("a", "e") and root_len and key[root_len - 1] in "td":
+            rest = key[root_len - 1] + rest  # "кабинетте": the locative's т merged into the root's
+        return kazakh_form(rest, verb)
     return russian_form(key) if verb else F.NONE
 
 

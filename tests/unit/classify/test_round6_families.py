@@ -11,7 +11,13 @@ from inboxbot.core.intents import Intent
 
 from .mails import make_mail
 
-U, C, A, OTH = Intent.UNSUBSCRIBE, Intent.DATA_CHANGE, Intent.DATA_ACCESS, Intent.OTHER
+U, C, D, A, OTH = (
+    Intent.UNSUBSCRIBE,
+    Intent.DATA_CHANGE,
+    Intent.DATA_DELETION,
+    Intent.DATA_ACCESS,
+    Intent.OTHER,
+)
 
 Row = tuple[str, tuple[Intent, ...]]
 
@@ -54,9 +60,80 @@ LASTING_REDIRECTS: list[Row] = [
 ]
 
 
+# After corpus-heldout-6's first run (its misses, as families; these are new sentences).
+
+# "Stop them" after a sentence naming our SMS or newsletters.
+STOP_THEM: list[Row] = [
+    ("Маған күнде жарнамалық SMS келеді. Оларды тоқтатыңыздаршы.", (U,)),
+    ("Жарнамалық хаттарыңыз күн сайын келеді. Соларды тоқтатыңыз.", (U,)),
+    ("Your promo texts arrive every morning. Please stop them.", (U,)),
+]
+
+# A pitch's opt-out line ("reply 'unsubscribe'") is an instruction to the reader, not a request.
+REPLY_TO_OPT_OUT: list[Row] = [
+    ("If it's not relevant, simply reply 'unsubscribe' and I'll stop reaching out.", (OTH,)),
+    ("Неактуально — ответьте «отписаться», больше не побеспокою.", (OTH,)),
+    ("Ответьте, пожалуйста, как отписаться от вашей рассылки?", (U,)),
+]
+
+# Keeping some mail is leaving the rest; staying a customer is no wish for newsletters.
+KEEP_ONLY: list[Row] = [
+    ("Оставьте, пожалуйста, только уведомления о счетах, а рекламу больше не присылайте.", (U,)),
+    ("Keep only the billing notices, and stop sending me promotional newsletters.", (U,)),
+    ("Тек шот туралы хабарламаларды қалдырыңыз, жарнамалық хаттарды жібермеңіздер.", (U,)),
+    ("I'd like to stay a client, but no more newsletters please.", (U,)),
+    ("Please switch off the promotional e-mails and keep only the service notices.", (U,)),
+    ("Оставьте меня в рассылке, пожалуйста, я не просил отписывать.", (OTH,)),
+]
+
+# A pronoun after a sentence naming our SMS stands for the SMS, not for the phone number in it; a
+# subscription switched off in the account ("кабинетте") is the subscription, not the account.
+MAILINGS_NOT_DATA: list[Row] = [
+    ("На мой номер +7 701 000 22 33 приходят рекламные смс. Как их отключить?", (U,)),
+    ("Кабинетте жазылымды өшіретін жерді таба алмадым, жарнама керек емес.", (U,)),
+]
+
+# A copy of the sender's document to destroy is a deletion, not a request for a copy.
+COPIES_TO_DESTROY: list[Row] = [
+    ("Прошу уничтожить копию моего удостоверения, которую я присылал для договора.", (D,)),
+    ("Please delete the copy of my passport that you hold.", (D,)),
+    ("Жеке куәлігімнің көшірмесін жойыңыздар.", (D,)),
+    ("Пришлите копию моих данных, а потом удалите их.", (A, D)),
+]
+
+# A new value written after the sentence that named its item ("этот номер не мой. новый 8701...").
+NEW_VALUE_NEXT_DOOR: list[Row] = [
+    ("Тот телефон больше не мой. Новый: 8 701 222 33 44.", (C,)),
+    ("My old mobile is gone. New one is +7 702 333 44 55.", (C,)),
+    ("Бұрынғы нөмірім жоқ. Жаңасы: 87011234567", (C,)),
+    ("Мы открыли новый офис! Звоните +7 727 000 00 00, ждём вас.", (OTH,)),
+]
+
+# Slang for deleting ("снесите", "грохните"); a database of the product (named, test, demo) is no
+# personal data.
+SLANG_AND_PRODUCT_DATABASES: list[Row] = [
+    ("Грохните мой аккаунт, он мне больше не нужен.", (D,)),
+    ("снесите мой профиль и все данные", (D,)),
+    ("Мы снесли старый сервер, нужна помощь с переносом.", (OTH,)),
+    ("Удалите, пожалуйста, с сервера демо-базу «Склад_тест», она больше не нужна.", (OTH,)),
+    ("Please delete the test database «Sales_copy» from our cloud.", (OTH,)),
+    ("Удалите меня из вашей базы.", (D,)),
+]
+
+AFTER_THE_FIRST_RUN = (
+    STOP_THEM
+    + REPLY_TO_OPT_OUT
+    + KEEP_ONLY
+    + MAILINGS_NOT_DATA
+    + COPIES_TO_DESTROY
+    + NEW_VALUE_NEXT_DOOR
+    + SLANG_AND_PRODUCT_DATABASES
+)
+
+
 @pytest.mark.parametrize(
     ("body", "intents"),
-    WHAT_I_WILL_NOT_DO + DATA_I_GAVE_YOU + LASTING_REDIRECTS,
+    WHAT_I_WILL_NOT_DO + DATA_I_GAVE_YOU + LASTING_REDIRECTS + AFTER_THE_FIRST_RUN,
 )
 def test_round6_families(body: str, intents: tuple[Intent, ...]) -> None:
     assert classify(make_mail(body)).intents == intents
