@@ -141,8 +141,21 @@ def _item_here_or_before(s: Sentence, context: list[Sentence]) -> bool:
 
 
 def _announced(s: Sentence) -> bool:
-    """A new value written out, or "our new billing address is ..." (no question)."""
-    return bool(s.values) or (own(s, allow_our=True) and not s.question)
+    """A new value written out, or "our new billing address is ..." (no question), or "Новый
+    юридический адрес: г. Алматы, ..." (an item, then a colon or dash and what follows it)."""
+    return bool(s.values) or (not s.question and (own(s, allow_our=True) or _written_out(s)))
+
+
+def _written_out(s: Sentence) -> bool:
+    for word in s.with_(*DATA_ITEMS):
+        after = word.index + 1
+        if (
+            after in s.breaks
+            and after < len(s.texts)
+            and any(0 < word.index - n.index <= 4 for n in s.with_(C.NEW))
+        ):
+            return True
+    return False
 
 
 def _changed_objects(s: Sentence, head: Word) -> set[Concept]:

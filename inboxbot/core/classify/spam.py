@@ -162,6 +162,19 @@ _PHISHING_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A bill with a deadline and a threat, carried by a link or an attachment: "your invoice is overdue ...
+# make the payment today to avoid service suspension" (a client writing about their own bill says "I").
+_PAY_OR_ELSE = re.compile(
+    r"(?:make (?:the |your )?payment|pay (?:it |the (?:invoice|balance) )?(?:now|today|immediately|within)|"
+    r"оплатите (?:\w+ )?(?:сегодня|немедленно|срочно|в течение)|произведите оплату|"
+    r"бүгін төлеңіз|төлемді (?:бүгін|дереу|жедел) жасаңыз)"
+    r"[^\n]{0,60}?"
+    r"(?:to avoid|or (?:your )?(?:service|account) will|во избежание|иначе|чтобы избежать|болмаса)"
+    r"[^\n]{0,40}?"
+    r"(?:suspen\w+|disconnect\w*|terminat\w+|late fees?|penalt\w+|отключ\w+|блокир\w+|приостанов\w+|"
+    r"пен\w+|штраф\w*|тоқтат\w+|өшіріл\w+|айыппұл\w*)",
+    re.I,
+)
 _LURES = re.compile(
     r"you (?:have|'ve) (?:won|been selected)|congratulations,? you|claim your (?:prize|reward)|"
     r"lottery|inheritance|"
@@ -192,6 +205,9 @@ def _phishing_text(mail: ParsedMail) -> list[Evidence]:
     if locked:
         return [Evidence(A, "phishing_locked_attachment", "body", locked.group(0))]
     has_link = bool(_LINK.search(text)) or bool(mail.links)
+    bill = _PAY_OR_ELSE.search(text) if has_link or mail.attachments else None
+    if bill:
+        return [Evidence(A, "phishing_pay_or_else", "body", " ".join(bill.group(0).split())[:80])]
     if not has_link:
         return []
     for rule, pattern in _PHISHING_FAMILIES:

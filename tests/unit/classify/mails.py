@@ -28,3 +28,15 @@ def make_mail(
     else:
         msg.set_content(body)
     return parse_mail(msg.as_bytes())
+
+
+def make_mail_with_attachment(body: str, filename: str, subject: str = "Invoice") -> ParsedMail:
+    """A plain-text mail with a PDF attached, parsed."""
+    msg = EmailMessage()
+    msg["From"] = "Billing <billing@pay.example>"
+    msg["To"] = "hello@1texno.kz"
+    msg["Subject"] = subject
+    msg["Message-ID"] = "<attached@example.kz>"
+    msg.set_content(body)
+    msg.add_attachment(b"%PDF-1.4\n", maintype="application", subtype="pdf", filename=filename)
+    return parse_mail(msg.as_bytes())

@@ -9,7 +9,7 @@ import pytest
 from inboxbot.core.classify import classify
 from inboxbot.core.intents import Intent
 
-from .mails import make_mail
+from .mails import make_mail, make_mail_with_attachment
 
 U, C, D, A, OTH = (
     Intent.UNSUBSCRIBE,
@@ -120,6 +120,14 @@ SLANG_AND_PRODUCT_DATABASES: list[Row] = [
     ("Удалите меня из вашей базы.", (D,)),
 ]
 
+# A new address written out after its item and a colon or dash ("Новый юридический адрес: г. Алматы").
+NEW_ADDRESS_WRITTEN_OUT: list[Row] = [
+    ("Мы переехали. Новый юридический и фактический адрес: г. Алматы, ул. Абая 10, офис 5.", (C,)),
+    ("New billing address: 12 Baker Street, Almaty.", (C,)),
+    ("Жаңа заңды мекенжайымыз: Астана қ., Мәңгілік Ел 55.", (C,)),
+    ("Какой у вас новый адрес офиса?", (OTH,)),
+]
+
 AFTER_THE_FIRST_RUN = (
     STOP_THEM
     + REPLY_TO_OPT_OUT
@@ -128,6 +136,7 @@ AFTER_THE_FIRST_RUN = (
     + COPIES_TO_DESTROY
     + NEW_VALUE_NEXT_DOOR
     + SLANG_AND_PRODUCT_DATABASES
+    + NEW_ADDRESS_WRITTEN_OUT
 )
 
 
@@ -137,3 +146,27 @@ AFTER_THE_FIRST_RUN = (
 )
 def test_round6_families(body: str, intents: tuple[Intent, ...]) -> None:
     assert classify(make_mail(body)).intents == intents
+
+
+# A bill with a deadline and a threat, carried by an attachment or a link, is phishing: never answered.
+# A client writing about their own bill ("I paid ..., please don't suspend") is a person.
+PAY_OR_ELSE: list[tuple[str, bool]] = [
+    (
+        "Dear customer, your invoice INV-20931 is overdue. Please review the attached document and make"
+        " the payment today to avoid service suspension.",
+        True,
+    ),
+    ("Уважаемый клиент! Счёт № 5512 просрочен. Оплатите его сегодня во избежание отключения услуг.", True),
+    ("Құрметті клиент! Шотыңыздың мерзімі өтті. Бүгін төлеңіз, болмаса қызмет тоқтатылады.", True),
+    ("Здравствуйте! Я оплатил счёт № 5512 вчера, платёжку прикладываю. Не отключайте нам услуги.", False),
+    ("Hi, we paid the overdue invoice today, receipt attached - please don't suspend our service.", False),
+]
+
+
+@pytest.mark.parametrize(("body", "phishing"), PAY_OR_ELSE)
+def test_a_bill_with_a_threat_is_phishing_and_a_client_about_their_bill_is_not(
+    body: str, phishing: bool
+) -> None:
+    result = classify(make_mail_with_attachment(body, "invoice.pdf"))
+    assert (result.intents == (Intent.AUTOMATED,)) is phishing
+    assert any(e.rule == "phishing_pay_or_else" for e in result.evidence) is phishing
