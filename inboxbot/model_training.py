@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,14 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from inboxbot.core.classify import default_classifier
-from inboxbot.core.classify.second_opinion import FEATURES_VERSION, MODEL_INTENTS, features
+from inboxbot.core.classify.second_opinion import (
+    FEATURES_VERSION,
+    MODEL_INTENTS,
+    Curve,
+    LinearModel,
+    features,
+    logit,
+)
 from inboxbot.core.intents import Intent
 from inboxbot.core.mail import ParseLimits, UnreadableMail, parse_mail
 
@@ -177,12 +183,10 @@ def fit_model(examples: Sequence[Example]) -> dict[str, Any]:
     return {"bias": bias, "weights": weights}
 
 
-def probabilities(model: dict[str, Any], feats: frozenset[str]) -> dict[str, float]:
-    out = {}
-    for intent in _REQUESTS:
-        z = model["bias"][intent] + sum(model["weights"][intent].get(f, 0.0) for f in feats)
-        out[intent] = 1.0 / (1.0 + math.exp(-z))
-    return out
+def _opinion(model: dict[str, Any], feats: frozenset[str]) -> dict[str, float]:
+    """The model's probabilities, computed as the package computes them."""
+    linear = LinearModel.from_weights(model["bias"], model["weights"])
+    return {intent.value: p for intent, p in linear.probabilities(feats).items()}
 
 
 def out_of_fold(examples: Sequence[Example]) -> dict[tuple[str, str], dict[str, float]]:
@@ -196,7 +200,7 @@ def out_of_fold(examples: Sequence[Example]) -> dict[tuple[str, str], dict[str, 
         model = fit_model([e for e in corpora if e.set_name != held])
         for e in corpora:
             if e.set_name == held:
-                opinions[(e.set_name, e.mail_id)] = probabilities(model, e.feats)
+                opinions[(e.set_name, e.mail_id)] = _opinion(model, e.feats)
     return opinions
 
 
@@ -238,7 +242,7 @@ def calibration_rows(
 
 
 def fit_curve(rows: Sequence[Row]) -> list[float]:
-    x = [[_logit(r.p), r.level] for r in rows]
+    x = [[logit(r.p), r.level] for r in rows]
     y = [r.right for r in rows]
     regression = LogisticRegression(C=_CURVE_C, solver="lbfgs", max_iter=1000).fit(x, y)
     a = float(regression.intercept_[0])
@@ -253,7 +257,7 @@ def held_out_confidences(rows: Sequence[Row]) -> list[float]:
         curve = fit_curve([r for r in rows if r.set_name != held])
         for i, r in enumerate(rows):
             if r.set_name == held:
-                value = curve_value(curve, r.p, r.level)
+                value = Curve(*curve)(r.p, r.level)
                 values[i] = min(value, r.level) if r.review else value
     return values
 
@@ -270,16 +274,6 @@ def automation_threshold(rows: Sequence[Row], target: float = TARGET_PRECISION) 
             break
         chosen = threshold
     return chosen
-
-
-def curve_value(curve: Sequence[float], p: float, level: float) -> float:
-    a, b, c = curve
-    return 1.0 / (1.0 + math.exp(-(a + b * _logit(p) + c * level)))
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
 
 
 def train(examples: Sequence[Example], runs: Sequence[FirstRun]) -> tuple[dict[str, Any], Report]:

@@ -97,11 +97,11 @@ class Classifier:
         opinion = self.opinion.model.probabilities(features(sentences))
         level = result.confidence
         if result.requests:
-            confidence = min(self.opinion.request_confidence(opinion[i], level) for i in result.requests)
+            confidence = min(self.opinion.request(opinion[i], level) for i in result.requests)
             said = tuple(_opinion(i, opinion[i]) for i in result.requests)
         else:
             strongest = max(opinion, key=opinion.__getitem__)
-            confidence = self.opinion.other_confidence(opinion[strongest], level)
+            confidence = self.opinion.other(opinion[strongest], level)
             disagrees = opinion[strongest] >= 0.5
             said = (_opinion(strongest, opinion[strongest], Intent.OTHER),) if disagrees else ()
         if result.needs_review:

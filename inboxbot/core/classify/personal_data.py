@@ -30,6 +30,7 @@ from .concepts import DATA_ITEMS, PREDICATES, C, Concept, F
 from .findings import MEDIUM, STRONG, Finding, found
 from .negation import Word
 from .sentences import Sentence
+from .unsubscribe import mailings_named_before
 
 _OWN = (C.OWN, C.ME, C.ABOUT_ME, C.PERSONAL)
 _LIST_LIKE = frozenset({C.LIST, C.SUBSCRIPTION, C.SMS, C.MARKETING, C.SPAM})
@@ -324,17 +325,9 @@ def _pronoun_is_data(s: Sentence, place: set[Concept], context: list[Sentence]) 
     моём профиле": the pronoun stands for data named here or next door, or kept in the sender's place."""
     if own(s) and (place or (s.has(C.HOLD) and s.has(*_CONTAINERS))):
         return True
-    if _mailings_before(s, context):  # "Мне приходят SMS с акциями на номер +7 ... Как их отключить?"
+    if mailings_named_before(s, context):  # "Мне приходят SMS с акциями на номер +7 ... Как их отключить?"
         return False  # the SMS, not the number
     return mentions_data(s) or data_nearby(s, context)
-
-
-def _mailings_before(s: Sentence, context: list[Sentence]) -> bool:
-    """The sentence right before names our mailings (SMS, newsletters, promotions)."""
-    return any(
-        other.where == s.where and s.position - other.position == 1 and other.has(*_LIST_LIKE)
-        for other in context
-    )
 
 
 def _objects_and_source(s: Sentence, head: Word) -> tuple[set[Concept], set[Concept], set[Concept]]:

@@ -120,7 +120,7 @@ class Curve:
     c: float
 
     def __call__(self, p: float, rule_level: float) -> float:
-        return _sigmoid(self.a + self.b * _logit(p) + self.c * rule_level)
+        return _sigmoid(self.a + self.b * logit(p) + self.c * rule_level)
 
 
 @dataclass(frozen=True)
@@ -128,12 +128,6 @@ class SecondOpinion:
     model: LinearModel
     request: Curve  # P(the intent is asked for | the rules found it)
     other: Curve  # P(nothing is asked for | the rules found nothing), p = the model's strongest request
-
-    def request_confidence(self, p: float, rule_level: float) -> float:
-        return self.request(p, rule_level)
-
-    def other_confidence(self, strongest: float, rule_level: float) -> float:
-        return self.other(strongest, rule_level)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> SecondOpinion:
@@ -163,6 +157,7 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p kept off 0 and 1."""
     p = min(max(p, _CLIP), 1.0 - _CLIP)
     return math.log(p / (1.0 - p))

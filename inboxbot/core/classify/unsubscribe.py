@@ -177,13 +177,13 @@ def _mailing_in_context(s: Sentence, context: list[Sentence], out: list[Finding]
         objects = s.objects_of(word)
         if C.PRONOUN not in objects or objects - _PRONOUN_ONLY or not word.directive or s.has(C.ORDER):
             continue
-        named = _mailing_before(s, context)
+        named = mailings_named_before(s, context)
         if named:
             words = [word, *_bound(s, word, frozenset({C.PRONOUN}))]
             out.append(found(U, "remove_from_list", s, words, MEDIUM, channel=channel_of(named)))
 
 
-def _mailing_before(s: Sentence, context: list[Sentence]) -> set[Concept]:
+def mailings_named_before(s: Sentence, context: list[Sentence]) -> set[Concept]:
     """The mailings named in the one or two sentences before ``s`` (not an order or a data item)."""
     for other in context:
         if other.where != s.where or not 0 < s.position - other.position <= _ANTECEDENT_SPAN:
